@@ -1,0 +1,1 @@
+"""Puzzles and play: packs, inputs, references, scoring, histograms, score store, CLI, TUI."""

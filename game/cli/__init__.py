@@ -1,0 +1,59 @@
+"""The `vliw` command line: one module per command group, registered here.
+
+Every command reports bad input as one line on stderr and an exit code
+(DESIGN.md: 0 ok, 1 ran but wrong or faulted, 2 unreadable or invalid input);
+a traceback is shown only with VLIW_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from game.cli.common import CliError
+
+COMMAND_MODULES: tuple[str, ...] = (
+)
+"""Modules with a `register(subparsers)` function, in help order."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vliw",
+        description="A programming puzzle game on a cycle-exact VLIW SIMD machine.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except CliError as error:
+        print(f"vliw {args.command}: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # a bug of ours: still one line unless asked for more
+        if os.environ.get("VLIW_DEBUG"):
+            raise
+        print(f"vliw {args.command}: internal error: {type(error).__name__}: {error}"
+              " (set VLIW_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

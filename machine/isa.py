@@ -1,0 +1,387 @@
+"""The op table: the single source of truth for every operation of the machine.
+
+The assembler, the program validator, the simulators, the linter and the
+in-game manual all read `OPS`. An operation is named twice: by its
+take-home name (``"+"``, ``"vload"``), which is what the take-home's JSON
+bundles use and which is ambiguous across engines (``"+"`` is both an alu and
+a valu op), and by its mnemonic (``add``, ``vadd``), which is unique, so the
+text assembly can infer the engine from it.
+
+Semantics live here too, as small functions over an `ExecContext`, so that the
+reference simulator is nothing but a loop that applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import Protocol
+
+WORD_MASK = 0xFFFF_FFFF
+
+
+class Engine(StrEnum):
+    """Engines in the order the take-home lists them."""
+
+    ALU = "alu"
+    VALU = "valu"
+    LOAD = "load"
+    STORE = "store"
+    FLOW = "flow"
+    DEBUG = "debug"
+
+
+class Kind(Enum):
+    """What an operand denotes. Roles matter to the linter and the debugger."""
+
+    SCALAR_OUT = "scalar written"
+    SCALAR_IN = "scalar read"
+    VECTOR_OUT = "vector written"
+    VECTOR_IN = "vector read"
+    IMMEDIATE = "immediate"
+    TARGET = "jump target"
+    ANY = "any value"
+
+    @property
+    def is_scratch(self) -> bool:
+        return self in _SCRATCH_KINDS
+
+    @property
+    def is_vector(self) -> bool:
+        return self in (Kind.VECTOR_IN, Kind.VECTOR_OUT)
+
+    @property
+    def is_output(self) -> bool:
+        return self in (Kind.SCALAR_OUT, Kind.VECTOR_OUT)
+
+
+_SCRATCH_KINDS = frozenset({Kind.SCALAR_OUT, Kind.SCALAR_IN, Kind.VECTOR_OUT, Kind.VECTOR_IN})
+
+
+class SlotFault(Exception):
+    """Raised while a slot executes (division by zero, a memory address outside
+    memory); the simulator turns it into a fault located at the slot."""
+
+
+class ExecContext(Protocol):
+    """What an operation may see and do while its bundle executes.
+
+    Reads see the state from before the bundle; writes are buffered and applied
+    together at the end of the bundle by whoever implements this protocol.
+    """
+
+    vlen: int
+    pc: int
+    core_id: int
+
+    def read(self, addr: int) -> int: ...
+    def write(self, addr: int, value: int) -> None: ...
+    def load(self, addr: int) -> int: ...
+    def store(self, addr: int, value: int) -> None: ...
+    def jump(self, target: int) -> None: ...
+    def halt(self) -> None: ...
+    def pause(self) -> None: ...
+    def trace(self, value: int) -> None: ...
+
+
+Semantics = Callable[[ExecContext, tuple[int, ...]], None]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One operation. `operands` and `operand_names` are parallel tuples."""
+
+    engine: Engine
+    name: str
+    mnemonic: str
+    operands: tuple[Kind, ...]
+    operand_names: tuple[str, ...]
+    meaning: str
+    execute: Semantics
+    offset_operand: int | None = None
+    """Index of an immediate that displaces the scalar operands (load_offset)."""
+
+    @property
+    def arity(self) -> int:
+        return len(self.operands)
+
+    def scratch_footprint(self, args: tuple[int, ...], vlen: int) -> Iterator[tuple[int, bool]]:
+        """Yield (scratch address, is_write) for every scratch word the slot touches."""
+        shift = args[self.offset_operand] if self.offset_operand is not None else 0
+        for kind, value in zip(self.operands, args, strict=True):
+            if not kind.is_scratch:
+                continue
+            if kind.is_vector:
+                for lane in range(vlen):
+                    yield value + lane, kind.is_output
+            else:
+                yield value + shift, kind.is_output
+
+
+# --- scalar arithmetic -------------------------------------------------------
+
+
+def _div(a: int, b: int) -> int:
+    if b == 0:
+        raise SlotFault("division by zero")
+    return a // b
+
+
+def _cdiv(a: int, b: int) -> int:
+    if b == 0:
+        raise SlotFault("division by zero")
+    return (a + b - 1) // b
+
+
+def _mod(a: int, b: int) -> int:
+    if b == 0:
+        raise SlotFault("modulo by zero")
+    return a % b
+
+
+def _shl(a: int, b: int) -> int:
+    # Shifting by 32 or more clears the word; never build a huge integer.
+    return (a << b) & WORD_MASK if b < 32 else 0
+
+
+def _shr(a: int, b: int) -> int:
+    return a >> b if b < 32 else 0
+
+
+@dataclass(frozen=True)
+class BinaryOp:
+    name: str
+    mnemonic: str
+    symbol: str
+    apply: Callable[[int, int], int]
+    """Maps two words to a word (already reduced) or raises SlotFault."""
+
+
+BINARY_OPS: tuple[BinaryOp, ...] = (
+    BinaryOp("+", "add", "+", lambda a, b: (a + b) & WORD_MASK),
+    BinaryOp("-", "sub", "-", lambda a, b: (a - b) & WORD_MASK),
+    BinaryOp("*", "mul", "*", lambda a, b: (a * b) & WORD_MASK),
+    BinaryOp("//", "div", "//", _div),
+    BinaryOp("cdiv", "cdiv", "cdiv", _cdiv),
+    BinaryOp("^", "xor", "^", lambda a, b: a ^ b),
+    BinaryOp("&", "and", "&", lambda a, b: a & b),
+    BinaryOp("|", "or", "|", lambda a, b: a | b),
+    BinaryOp("<<", "shl", "<<", _shl),
+    BinaryOp(">>", "shr", ">>", _shr),
+    BinaryOp("%", "mod", "%", _mod),
+    BinaryOp("<", "lt", "<", lambda a, b: int(a < b)),
+    BinaryOp("==", "eq", "==", lambda a, b: int(a == b)),
+)
+
+
+def _alu(op: BinaryOp) -> Semantics:
+    apply = op.apply
+
+    def execute(ctx: ExecContext, args: tuple[int, ...]) -> None:
+        d, a, b = args
+        ctx.write(d, apply(ctx.read(a), ctx.read(b)))
+
+    return execute
+
+
+def _valu(op: BinaryOp) -> Semantics:
+    apply = op.apply
+
+    def execute(ctx: ExecContext, args: tuple[int, ...]) -> None:
+        d, a, b = args
+        for i in range(ctx.vlen):
+            ctx.write(d + i, apply(ctx.read(a + i), ctx.read(b + i)))
+
+    return execute
+
+
+# --- the rest of the instruction set ----------------------------------------
+
+
+def _vbroadcast(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, a = args
+    value = ctx.read(a)
+    for i in range(ctx.vlen):
+        ctx.write(d + i, value)
+
+
+def _multiply_add(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, a, b, c = args
+    for i in range(ctx.vlen):
+        product = (ctx.read(a + i) * ctx.read(b + i)) & WORD_MASK
+        ctx.write(d + i, (product + ctx.read(c + i)) & WORD_MASK)
+
+
+def _load(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, a = args
+    ctx.write(d, ctx.load(ctx.read(a)))
+
+
+def _load_offset(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, a, k = args
+    ctx.write(d + k, ctx.load(ctx.read(a + k)))
+
+
+def _vload(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, a = args
+    base = ctx.read(a)
+    for i in range(ctx.vlen):
+        ctx.write(d + i, ctx.load(base + i))
+
+
+def _const(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, imm = args
+    ctx.write(d, imm & WORD_MASK)
+
+
+def _store(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    a, b = args
+    ctx.store(ctx.read(a), ctx.read(b))
+
+
+def _vstore(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    a, b = args
+    base = ctx.read(a)
+    for i in range(ctx.vlen):
+        ctx.store(base + i, ctx.read(b + i))
+
+
+def _select(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, c, a, b = args
+    ctx.write(d, ctx.read(a) if ctx.read(c) != 0 else ctx.read(b))
+
+
+def _vselect(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, c, a, b = args
+    for i in range(ctx.vlen):
+        ctx.write(d + i, ctx.read(a + i) if ctx.read(c + i) != 0 else ctx.read(b + i))
+
+
+def _add_imm(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, a, imm = args
+    ctx.write(d, (ctx.read(a) + imm) & WORD_MASK)
+
+
+def _halt(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    ctx.halt()
+
+
+def _pause(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    ctx.pause()
+
+
+def _trace_write(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    (a,) = args
+    ctx.trace(ctx.read(a))
+
+
+def _cond_jump(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    c, target = args
+    if ctx.read(c) != 0:
+        ctx.jump(target)
+
+
+def _cond_jump_rel(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    c, k = args
+    if ctx.read(c) != 0:
+        ctx.jump(ctx.pc + 1 + k)
+
+
+def _jump(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    (target,) = args
+    ctx.jump(target)
+
+
+def _jump_indirect(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    (a,) = args
+    ctx.jump(ctx.read(a))
+
+
+def _coreid(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    (d,) = args
+    ctx.write(d, ctx.core_id)
+
+
+def _no_effect(ctx: ExecContext, args: tuple[object, ...]) -> None:
+    """Debug slots never affect a run."""
+
+
+S_OUT, S_IN = Kind.SCALAR_OUT, Kind.SCALAR_IN
+V_OUT, V_IN = Kind.VECTOR_OUT, Kind.VECTOR_IN
+IMM, TARGET, ANY = Kind.IMMEDIATE, Kind.TARGET, Kind.ANY
+
+
+def _build_table() -> tuple[OpSpec, ...]:
+    ops: list[OpSpec] = []
+    for op in BINARY_OPS:
+        ops.append(
+            OpSpec(Engine.ALU, op.name, op.mnemonic, (S_OUT, S_IN, S_IN), ("d", "a", "b"),
+                   f"s[d] = s[a] {op.symbol} s[b]", _alu(op))
+        )
+    for op in BINARY_OPS:
+        ops.append(
+            OpSpec(Engine.VALU, op.name, "v" + op.mnemonic, (V_OUT, V_IN, V_IN), ("d", "a", "b"),
+                   f"s[d+i] = s[a+i] {op.symbol} s[b+i] for every lane i", _valu(op))
+        )
+    ops += [
+        OpSpec(Engine.VALU, "vbroadcast", "vbroadcast", (V_OUT, S_IN), ("d", "a"),
+               "s[d+i] = s[a] for every lane i", _vbroadcast),
+        OpSpec(Engine.VALU, "multiply_add", "multiply_add", (V_OUT, V_IN, V_IN, V_IN),
+               ("d", "a", "b", "c"), "s[d+i] = s[a+i] * s[b+i] + s[c+i] for every lane i",
+               _multiply_add),
+        OpSpec(Engine.LOAD, "load", "load", (S_OUT, S_IN), ("d", "a"), "s[d] = m[s[a]]", _load),
+        OpSpec(Engine.LOAD, "load_offset", "load_offset", (S_OUT, S_IN, IMM), ("d", "a", "k"),
+               "s[d+k] = m[s[a+k]]", _load_offset, offset_operand=2),
+        OpSpec(Engine.LOAD, "vload", "vload", (V_OUT, S_IN), ("d", "a"),
+               "s[d+i] = m[s[a]+i] for every lane i (contiguous)", _vload),
+        OpSpec(Engine.LOAD, "const", "const", (S_OUT, IMM), ("d", "imm"), "s[d] = imm", _const),
+        OpSpec(Engine.STORE, "store", "store", (S_IN, S_IN), ("a", "b"), "m[s[a]] = s[b]", _store),
+        OpSpec(Engine.STORE, "vstore", "vstore", (S_IN, V_IN), ("a", "b"),
+               "m[s[a]+i] = s[b+i] for every lane i (contiguous)", _vstore),
+        OpSpec(Engine.FLOW, "select", "select", (S_OUT, S_IN, S_IN, S_IN), ("d", "c", "a", "b"),
+               "s[d] = s[a] if s[c] != 0 else s[b]", _select),
+        OpSpec(Engine.FLOW, "vselect", "vselect", (V_OUT, V_IN, V_IN, V_IN), ("d", "c", "a", "b"),
+               "s[d+i] = s[a+i] if s[c+i] != 0 else s[b+i] for every lane i", _vselect),
+        OpSpec(Engine.FLOW, "add_imm", "add_imm", (S_OUT, S_IN, IMM), ("d", "a", "imm"),
+               "s[d] = s[a] + imm", _add_imm),
+        OpSpec(Engine.FLOW, "halt", "halt", (), (), "stop this core after this bundle", _halt),
+        OpSpec(Engine.FLOW, "pause", "pause", (), (),
+               "pause after this bundle when pausing is enabled (a breakpoint)", _pause),
+        OpSpec(Engine.FLOW, "trace_write", "trace_write", (S_IN,), ("a",),
+               "append s[a] to the core's trace buffer", _trace_write),
+        OpSpec(Engine.FLOW, "cond_jump", "cond_jump", (S_IN, TARGET), ("c", "target"),
+               "if s[c] != 0: next pc = target", _cond_jump),
+        OpSpec(Engine.FLOW, "cond_jump_rel", "cond_jump_rel", (S_IN, IMM), ("c", "k"),
+               "if s[c] != 0: next pc = pc + 1 + k", _cond_jump_rel),
+        OpSpec(Engine.FLOW, "jump", "jump", (TARGET,), ("target",), "next pc = target", _jump),
+        OpSpec(Engine.FLOW, "jump_indirect", "jump_indirect", (S_IN,), ("a",),
+               "next pc = s[a]", _jump_indirect),
+        OpSpec(Engine.FLOW, "coreid", "coreid", (S_OUT,), ("d",), "s[d] = this core's index",
+               _coreid),
+        OpSpec(Engine.DEBUG, "comment", "comment", (ANY,), ("text",),
+               "a comment kept in the program; free", _no_effect),
+        OpSpec(Engine.DEBUG, "compare", "compare", (ANY, ANY), ("a", "key"),
+               "take-home reference check of s[a]; ignored here, free", _no_effect),
+        OpSpec(Engine.DEBUG, "vcompare", "vcompare", (ANY, ANY), ("a", "keys"),
+               "take-home reference check of a vector; ignored here, free", _no_effect),
+    ]
+    return tuple(ops)
+
+
+OPS: tuple[OpSpec, ...] = _build_table()
+"""Every operation, in manual order."""
+
+BY_MNEMONIC: dict[str, OpSpec] = {op.mnemonic: op for op in OPS}
+BY_ENGINE_NAME: dict[tuple[Engine, str], OpSpec] = {(op.engine, op.name): op for op in OPS}
+
+assert len(BY_MNEMONIC) == len(OPS), "mnemonics must be unique"
+assert len(BY_ENGINE_NAME) == len(OPS), "take-home names must be unique per engine"
+
+
+def lookup(engine: Engine | str, name: str) -> OpSpec | None:
+    """The op an engine knows by its take-home name, or None."""
+    try:
+        return BY_ENGINE_NAME.get((Engine(engine), name))
+    except ValueError:
+        return None

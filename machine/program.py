@@ -1,0 +1,284 @@
+"""Programs: bundles of slots, plus what the text form carries (names, labels, comments).
+
+A `Program` is independent of any machine configuration; `validate` checks it
+against one, all at once, before anything runs, so that a structural error is
+never discovered halfway through a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from machine.config import MachineConfig
+from machine.isa import Engine, Kind, OpSpec, lookup
+
+IMMEDIATE_MIN = -(2**63)
+IMMEDIATE_LIMIT = 2**64
+"""Immediates lie in [IMMEDIATE_MIN, IMMEDIATE_LIMIT); wider ones mean nothing here."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One operation in a bundle: the take-home's ``(name, *args)`` plus its engine."""
+
+    engine: Engine
+    name: str
+    args: tuple[Any, ...]
+
+    @property
+    def spec(self) -> OpSpec | None:
+        return lookup(self.engine, self.name)
+
+    @property
+    def is_debug(self) -> bool:
+        return self.engine is Engine.DEBUG
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One VLIW instruction: engines in the order written, each with its slots.
+
+    Order matters: when two slots write the same word, the later one wins,
+    engines in this order and slots in order within an engine. An engine may
+    be present with no slots (it still makes the bundle cost a cycle).
+    """
+
+    groups: tuple[tuple[Engine, tuple[Slot, ...]], ...] = ()
+    comment: str | None = None
+    """Trailing comment of the bundle's line in the text form."""
+
+    @classmethod
+    def of(cls, *slots: Slot, comment: str | None = None) -> Bundle:
+        """Group slots by engine, engines in order of first appearance."""
+        order: dict[Engine, list[Slot]] = {}
+        for slot in slots:
+            order.setdefault(slot.engine, []).append(slot)
+        return cls(tuple((e, tuple(s)) for e, s in order.items()), comment)
+
+    @property
+    def slots(self) -> tuple[Slot, ...]:
+        return tuple(slot for _, slots in self.groups for slot in slots)
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        return tuple(engine for engine, _ in self.groups)
+
+    @property
+    def costs_cycle(self) -> bool:
+        """A bundle costs a cycle when any engine other than debug is present."""
+        return any(engine is not Engine.DEBUG for engine, _ in self.groups)
+
+
+class Section(StrEnum):
+    SYMBOLS = "symbols"
+    BUNDLES = "bundles"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A full-line comment (or, with text None, a blank line) in the text form.
+
+    It stands before item `index` of its section (index == len(section) puts it
+    at the section's end). It exists so that formatting never loses a comment.
+    """
+
+    section: Section
+    index: int
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A named block of scratch: a scalar (length 1) or a vector (length vlen) or an array."""
+
+    name: str
+    address: int
+    length: int = 1
+    kind: str = "scalar"
+    comment: str | None = None
+
+    def covers(self, addr: int) -> bool:
+        return self.address <= addr < self.address + self.length
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each bundle and slot came from in a text file (1-based lines and columns)."""
+
+    path: str | None
+    bundle_lines: tuple[int, ...]
+    slot_positions: tuple[tuple[tuple[int, int], ...], ...]
+    """Per bundle, per slot in `Bundle.slots` order, its (line, column)."""
+
+    def position(self, bundle: int, slot: int | None = None) -> tuple[int, int] | None:
+        if not 0 <= bundle < len(self.bundle_lines):
+            return None
+        if slot is not None and 0 <= slot < len(self.slot_positions[bundle]):
+            return self.slot_positions[bundle][slot]
+        return (self.bundle_lines[bundle], 1)
+
+
+@dataclass(frozen=True)
+class Program:
+    bundles: tuple[Bundle, ...]
+    symbols: tuple[Symbol, ...] = ()
+    labels: tuple[tuple[str, int], ...] = ()
+    """(label, bundle index) in order of appearance; several labels may share an index."""
+    header: tuple[tuple[str, str], ...] = ()
+    """`# key: value` metadata lines: puzzle, name, claimed scores."""
+    annotations: tuple[Annotation, ...] = ()
+    source: SourceMap | None = field(default=None, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.bundles)
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return dict(self.header)
+
+    def label_at(self, index: int) -> list[str]:
+        return [name for name, at in self.labels if at == index]
+
+    def slots(self) -> Iterator[tuple[int, int, Slot]]:
+        """(bundle index, slot index within the bundle, slot) for every slot."""
+        for b, bundle in enumerate(self.bundles):
+            for s, slot in enumerate(bundle.slots):
+                yield b, s, slot
+
+    def instruction_count(self) -> int:
+        """Non-debug slots: the `instructions` score."""
+        return sum(1 for _, _, slot in self.slots() if not slot.is_debug)
+
+    def scratch_footprint(self, vlen: int) -> set[int]:
+        """Every scratch word any slot names (vector lanes included): the `scratch` score."""
+        words: set[int] = set()
+        for _, _, slot in self.slots():
+            spec = slot.spec
+            if spec is not None and not slot.is_debug:
+                words.update(addr for addr, _ in spec.scratch_footprint(slot.args, vlen))
+        return words
+
+    def with_header(self, **values: str) -> Program:
+        merged = dict(self.header)
+        merged.update(values)
+        return Program(self.bundles, self.symbols, self.labels, tuple(merged.items()),
+                       self.annotations, self.source)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One structural error, located by bundle and slot (and file position if known)."""
+
+    message: str
+    bundle: int | None = None
+    slot: int | None = None
+    engine: Engine | None = None
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            where = f"{self.path or '<program>'}:{self.line}:{self.column or 1}"
+        else:
+            parts = [self.path] if self.path else []
+            if self.bundle is not None:
+                parts.append(f"bundle {self.bundle}")
+            if self.slot is not None:
+                parts.append(f"slot {self.slot}" + (f" ({self.engine})" if self.engine else ""))
+            where = ", ".join(parts) or "program"
+        return f"{where}: {self.message}"
+
+
+class ProgramError(Exception):
+    """A program that cannot run: every problem found, each located."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__(str(self.problems[0]) if self.problems else "invalid program")
+
+    def __str__(self) -> str:
+        first = str(self.problems[0]) if self.problems else "invalid program"
+        more = len(self.problems) - 1
+        return first + (f" (and {more} more problem{'s' * (more > 1)})" if more > 0 else "")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _operand_problem(kind: Kind, value: Any, config: MachineConfig) -> str | None:
+    if kind is Kind.ANY:
+        return None
+    if not _is_int(value):
+        return f"{kind.value} operand must be an integer, not {value!r}"
+    if kind is Kind.IMMEDIATE:
+        if not IMMEDIATE_MIN <= value < IMMEDIATE_LIMIT:
+            return f"immediate {value} is out of range"
+        return None
+    if kind is Kind.TARGET:
+        return f"jump target {value} is negative" if value < 0 else None
+    if value < 0:
+        return f"scratch address {value} is negative"
+    return None
+
+
+def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
+    """What is wrong with one slot on a machine, as plain messages."""
+    spec = slot.spec
+    if spec is None:
+        return [f"unknown {slot.engine} operation {slot.name!r}"]
+    if not config.allows(spec):
+        return [f"operation {spec.mnemonic!r} is not allowed on this machine"]
+    if len(slot.args) != spec.arity:
+        names = " ".join(spec.operand_names)
+        return [f"{spec.mnemonic} takes {spec.arity} operand{'s' * (spec.arity != 1)}"
+                f" ({names or 'none'}), not {len(slot.args)}"]
+    problems = [p for kind, value in zip(spec.operands, slot.args, strict=True)
+                if (p := _operand_problem(kind, value, config))]
+    if problems:
+        return problems
+    for addr, _ in spec.scratch_footprint(slot.args, config.vlen):
+        if not 0 <= addr < config.scratch_size:
+            return [f"scratch address {addr} is outside the scratch (0..{config.scratch_size - 1})"]
+    return []
+
+
+def validate(program: Program, config: MachineConfig) -> list[Problem]:
+    """Every structural problem of a program on a machine; empty when it may run."""
+    problems: list[Problem] = []
+    source = program.source
+    path = source.path if source else None
+
+    def locate(message: str, b: int, s: int | None, engine: Engine | None) -> Problem:
+        pos = source.position(b, s) if source else None
+        line, column = pos if pos else (None, None)
+        return Problem(message, b, s, engine, path, line, column)
+
+    for b, bundle in enumerate(program.bundles):
+        index = 0
+        for engine, slots in bundle.groups:
+            limit = config.slot_limit(engine)
+            if limit is not None and len(slots) > limit:
+                problems.append(locate(
+                    f"{len(slots)} {engine} slots in one bundle; this machine allows {limit}",
+                    b, index + limit, engine))
+            for slot in slots:
+                if slot.engine is not engine:
+                    problems.append(locate(f"{slot.name} is not a {engine} operation",
+                                           b, index, engine))
+                for message in slot_problems(slot, config):
+                    problems.append(locate(message, b, index, engine))
+                index += 1
+    return problems
+
+
+def check(program: Program, config: MachineConfig) -> Program:
+    """The program itself if it may run on the machine; otherwise ProgramError."""
+    problems = validate(program, config)
+    if problems:
+        raise ProgramError(problems)
+    return program
