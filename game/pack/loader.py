@@ -1,0 +1,258 @@
+"""Loading a pack file: TOML, then the schema, then checks across keys.
+
+`load_pack(path)` returns a `Pack` or raises `PackError`, whose issues are
+each located ``file:line: dotted.key: message`` (TOML syntax errors, schema
+errors and cross-key errors alike; see `game.pack.locate`). Nothing in a
+pack is ever executed as Python: it is data, and an embedded reference
+program is machine assembly, run only by the machine's simulator.
+
+Checks beyond the schema: unique puzzle ids and region names; `of` and
+`check` naming regions that exist; expected outputs naming checked regions
+with their exact lengths; marks and best scores on the puzzle's metrics;
+the memory image within `MAX_MEMORY_WORDS`; an embedded reference program
+that parses and fits the puzzle's machine. Running the references
+(`vliw pack lint`) is `lint_pack`'s job, not the loader's: loading stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from game.pack.locate import Locator
+from game.pack.schema import MAX_MEMORY_WORDS, Pack, Puzzle
+from game.references import reference_program
+from machine.program import ProgramError
+
+MAX_PACK_BYTES = 1 << 20
+"""Pack files above 1 MiB are refused unread."""
+MAX_ISSUES = 50
+"""Issues reported for one file; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class PackIssue:
+    path: str
+    line: int
+    key: str
+    """Dotted key such as ``puzzle[2].machine.vlen``; empty for file-level problems."""
+    message: str
+
+    def __str__(self) -> str:
+        key = f" {self.key}:" if self.key else ""
+        return f"{self.path}:{self.line}:{key} {self.message}"
+
+
+class PackError(Exception):
+    """A pack that cannot be used: every issue found, each located."""
+
+    def __init__(self, issues: Sequence[PackIssue]):
+        self.issues = list(issues)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        more = len(self.issues) - 1
+        return str(self.issues[0]) + (f" (and {more} more)" if more > 0 else "")
+
+
+def dotted_key(path: Sequence[str | int]) -> str:
+    """("puzzle", 2, "machine", "vlen") -> "puzzle[2].machine.vlen"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def read_pack_text(path: Path) -> str:
+    """The file's text, or PackError for a file too big, unreadable or not UTF-8."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_PACK_BYTES:
+            raise PackError([PackIssue(where, 1, "", f"file is {size} bytes; packs are"
+                                                     f" limited to {MAX_PACK_BYTES} bytes")])
+        data = path.read_bytes()
+    except OSError as error:
+        raise PackError([PackIssue(where, 1, "", f"cannot read: {error.strerror or error}")]
+                        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise PackError([PackIssue(where, line, "", "not UTF-8 text")]) from None
+
+
+def load_pack(path: str | Path) -> Pack:
+    path = Path(path)
+    return parse_pack(read_pack_text(path), str(path))
+
+
+def parse_pack(text: str, path: str = "<pack>") -> Pack:
+    """A pack from TOML text; `path` only names the file in messages."""
+    if len(text.encode("utf-8")) > MAX_PACK_BYTES:
+        raise PackError([PackIssue(path, 1, "", f"packs are limited to {MAX_PACK_BYTES} bytes")])
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PackError([_syntax_issue(error, text, path)]) from None
+    locator = Locator(text)
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as error:
+        issues = sorted(_schema_issues(error, data, locator, path), key=lambda i: i.line)
+        raise PackError(_capped(issues)) from None
+    issues = [PackIssue(path, locator.line(at), dotted_key(at), message)
+              for at, message in _cross_key_problems(pack)]
+    issues += _reference_program_issues(pack, locator, path)
+    if issues:
+        raise PackError(_capped(issues))
+    return pack
+
+
+def _capped(issues: Iterable[PackIssue]) -> list[PackIssue]:
+    issues = list(issues)
+    if len(issues) <= MAX_ISSUES:
+        return issues
+    last = issues[MAX_ISSUES - 1]
+    return [*issues[:MAX_ISSUES - 1],
+            PackIssue(last.path, last.line, "", f"{len(issues) - MAX_ISSUES + 1} more issues")]
+
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def _syntax_issue(error: tomllib.TOMLDecodeError, text: str, path: str) -> PackIssue:
+    message = str(error)
+    found = _AT_LINE.search(message)
+    if found:
+        line = int(found.group(1))
+        message = message[:found.start()] + f" (column {found.group(2)})"
+    else:
+        line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        message = _AT_END.sub(" at the end of the file", message)
+    return PackIssue(path, max(line, 1), "toml", message[:1].lower() + message[1:])
+
+
+def _schema_issues(error: ValidationError, data: Any, locator: Locator,
+                   path: str) -> Iterator[PackIssue]:
+    for detail in error.errors(include_url=False):
+        at = _data_path(data, detail["loc"], missing=detail["type"] == "missing")
+        yield PackIssue(path, locator.line(at), dotted_key(at), _message(detail))
+
+
+def _data_path(data: Any, loc: Sequence[str | int], missing: bool) -> tuple[str | int, ...]:
+    """The part of a pydantic location that exists in the TOML data.
+
+    Locations name union tags ("random") and "[key]" markers that are not
+    keys of the file; they are dropped. A missing key is kept as the last part.
+    """
+    path: list[str | int] = []
+    node = data
+    for index, part in enumerate(loc):
+        if _has_child(node, part):
+            node = node[part]
+            path.append(part)
+        elif missing and index == len(loc) - 1 and isinstance(part, str):
+            path.append(part)
+    return tuple(path)
+
+
+def _has_child(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _message(detail: Any) -> str:
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(detail["msg"])
+    message = message.removeprefix("Value error, ")
+    if kind.endswith("_type") and "input" in detail:
+        message += f", not {_toml_type(detail['input'])}"
+    return message[:1].lower() + message[1:]
+
+
+def _toml_type(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
+             list: "an array", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _cross_key_problems(pack: Pack) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    seen_puzzles: set[str] = set()
+    for p, puzzle in enumerate(pack.puzzles):
+        at: tuple[str | int, ...] = ("puzzle", p)
+        if puzzle.id in seen_puzzles:
+            yield (*at, "id"), f"puzzle id {puzzle.id!r} is used twice in this pack"
+        seen_puzzles.add(puzzle.id)
+        yield from ((at + sub, message) for sub, message in _puzzle_problems(puzzle))
+
+
+def _puzzle_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    lengths: dict[str, int] = {}
+    for r, region in enumerate(puzzle.memory):
+        if region.name in lengths:
+            yield ("memory", r, "name"), f"region name {region.name!r} is used twice"
+        lengths[region.name] = region.length
+    for r, region in enumerate(puzzle.memory):
+        target = getattr(region, "of", None)
+        if target is not None and target not in lengths:
+            yield ("memory", r, "of"), f"no region named {target!r} in this puzzle's memory"
+    total = sum(region.length for region in puzzle.memory)
+    if total > MAX_MEMORY_WORDS:
+        yield ("memory",), (f"the memory image has {total} words; puzzles are limited to"
+                            f" {MAX_MEMORY_WORDS}")
+    for c, name in enumerate(puzzle.check):
+        if name not in lengths:
+            yield ("check", c), f"no region named {name!r} in this puzzle's memory"
+        elif name in puzzle.check[:c]:
+            yield ("check", c), f"region {name!r} is checked twice"
+    for name, words in (puzzle.reference.expected or {}).items():
+        at = ("reference", "expected", name)
+        if name not in puzzle.check:
+            yield at, f"{name!r} is not a checked region (check = {puzzle.check})"
+        elif len(words) != lengths[name]:
+            yield at, f"region {name!r} has {lengths[name]} words, not {len(words)}"
+    if puzzle.reference.expected is not None:
+        for name in puzzle.check:
+            if name not in puzzle.reference.expected:
+                yield ("reference", "expected"), f"no expected words for checked region {name!r}"
+    for m, metric in enumerate(puzzle.metrics):
+        if metric in puzzle.metrics[:m]:
+            yield ("metrics", m), f"metric {metric!r} is listed twice"
+    for k, mark in enumerate(puzzle.marks):
+        if mark.metric not in puzzle.metrics:
+            yield ("marks", k, "metric"), f"{mark.metric!r} is not one of this puzzle's metrics"
+    for metric in puzzle.best:
+        if metric not in puzzle.metrics:
+            yield ("best", metric), f"{metric!r} is not one of this puzzle's metrics"
+    for s, seed in enumerate(puzzle.scored_seeds):
+        if seed in puzzle.scored_seeds[:s]:
+            yield ("scored_seeds", s), f"seed {seed} is listed twice"
+
+
+def _reference_program_issues(pack: Pack, locator: Locator, path: str) -> Iterator[PackIssue]:
+    """An embedded program's problems, at lines of the pack file."""
+    for p, puzzle in enumerate(pack.puzzles):
+        if puzzle.reference.program is None:
+            continue
+        at = ("puzzle", p, "reference", "program")
+        try:
+            reference_program(puzzle)
+        except ProgramError as error:
+            start = locator.string_start(at) or locator.line(at)
+            for problem in error.problems[:MAX_ISSUES]:
+                line = start + problem.line - 1 if problem.line else locator.line(at)
+                column = f"column {problem.column}: " if problem.column else ""
+                yield PackIssue(path, line, dotted_key(at), column + problem.message)

@@ -1,0 +1,172 @@
+"""References: what a puzzle's final memory must hold, for a given input.
+
+A puzzle names exactly one reference (see `game.pack.schema.Reference`):
+
+- a **built-in** reference by name, implemented here in plain Python from
+  the puzzle's written spec (`BUILTINS`);
+- a **program** in the machine's own assembly, embedded in the pack, run on
+  the puzzle's machine (its final memory is the expected one);
+- **expected outputs**: the words each checked region must hold, the same
+  for every seed.
+
+`expected_memories(puzzle, inputs)` applies it to a list of input images
+and returns the expected final images (only the checked regions of them are
+compared). A reference that cannot handle an input raises `ReferenceFailure`
+with a message a pack author can act on; `vliw pack lint` reports it at the
+reference's line.
+
+Built-ins receive the whole input image and read their parameters from it,
+as the take-home's own reference does (the tree kernel reads its header
+words), so a pack can use them at any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from game.inputs import layout
+from game.runs import run_all
+from machine.isa import WORD_MASK
+from machine.program import Program, check
+
+if TYPE_CHECKING:
+    from game.pack.schema import Puzzle
+
+
+class ReferenceFailure(Exception):
+    """A reference could not produce the expected outputs for an input."""
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    summary: str
+    compute: Callable[[Sequence[int]], list[int]]
+    """Input image -> expected final image; raises ReferenceFailure."""
+
+
+# --- the tree kernel (spec/tree-kernel.md) ------------------------------------
+
+HASH_STAGES: tuple[tuple[str, int, str, str, int], ...] = (
+    ("+", 0x7ED55D16, "+", "<<", 12),
+    ("^", 0xC761C23C, "^", ">>", 19),
+    ("+", 0x165667B1, "+", "<<", 5),
+    ("+", 0xD3A2646C, "^", "<<", 9),
+    ("+", 0xFD7046C5, "+", "<<", 3),
+    ("^", 0xB55A4F09, "^", ">>", 16),
+)
+"""(OP1, C1, OP2, OP3, S) per stage: a = OP2(OP1(a, C1), OP3(a, S))."""
+
+_WORD_OPS: Mapping[str, Callable[[int, int], int]] = {
+    "+": lambda a, b: (a + b) & WORD_MASK,
+    "^": lambda a, b: a ^ b,
+    "<<": lambda a, b: (a << b) & WORD_MASK,
+    ">>": lambda a, b: a >> b,
+}
+
+
+def tree_hash(value: int) -> int:
+    """The kernel's six-stage hash of one word."""
+    for op1, c1, op2, op3, shift in HASH_STAGES:
+        value = _WORD_OPS[op2](_WORD_OPS[op1](value, c1), _WORD_OPS[op3](value, shift))
+    return value
+
+
+TREE_HEADER = ("rounds", "n_nodes", "batch_size", "height",
+               "forest_values_p", "inp_indices_p", "inp_values_p")
+"""Names of the seven header words at addresses 0..6."""
+
+
+def tree_kernel(memory: Sequence[int]) -> list[int]:
+    """The final image after `rounds` rounds of every walker; indices are updated too."""
+    if len(memory) < len(TREE_HEADER):
+        raise ReferenceFailure(f"tree-kernel needs the {len(TREE_HEADER)} header words"
+                               f" {', '.join(TREE_HEADER)}; memory has {len(memory)} words")
+    rounds, n_nodes, batch, height, forest_p, indices_p, values_p = memory[:len(TREE_HEADER)]
+    if n_nodes != 2 ** (height + 1) - 1:
+        raise ReferenceFailure(f"tree-kernel: n_nodes (word 1) is {n_nodes}, but a tree of"
+                               f" height {height} (word 3) has {2 ** (height + 1) - 1} nodes")
+    for name, start, length in (("forest", forest_p, n_nodes), ("indices", indices_p, batch),
+                                ("values", values_p, batch)):
+        if start + length > len(memory):
+            raise ReferenceFailure(f"tree-kernel: the {name} ({length} words at {start})"
+                                   f" run past the end of memory ({len(memory)} words)")
+    final = list(memory)
+    forest = memory[forest_p:forest_p + n_nodes]
+    for walker in range(batch):
+        index, value = final[indices_p + walker], final[values_p + walker]
+        if index >= n_nodes:
+            raise ReferenceFailure(f"tree-kernel: walker {walker} starts at node {index},"
+                                   f" outside the tree of {n_nodes} nodes")
+        for _ in range(rounds):
+            value = tree_hash(value ^ forest[index])
+            index = 2 * index + (1 if value % 2 == 0 else 2)
+            if index >= n_nodes:
+                index = 0
+        final[indices_p + walker], final[values_p + walker] = index, value
+    return final
+
+
+BUILTINS: Mapping[str, Builtin] = MappingProxyType({
+    "tree-kernel": Builtin(
+        "tree-kernel",
+        "the take-home's tree traversal: header words 0..6, then forest, indices, values",
+        tree_kernel,
+    ),
+})
+
+
+# --- applying a puzzle's reference -------------------------------------------
+
+
+def expected_memories(puzzle: Puzzle, inputs: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The expected final image for each input image."""
+    reference = puzzle.reference
+    if reference.builtin is not None:
+        compute = BUILTINS[reference.builtin].compute
+        return [compute(memory) for memory in inputs]
+    if reference.expected is not None:
+        return [_with_expected(puzzle, memory) for memory in inputs]
+    return _run_reference_program(puzzle, inputs)
+
+
+def _with_expected(puzzle: Puzzle, memory: Sequence[int]) -> list[int]:
+    final = list(memory)
+    expected = puzzle.reference.expected or {}
+    for region in layout(puzzle):
+        if region.name in expected:
+            final[region.start:region.stop] = expected[region.name]
+    return final
+
+
+def reference_program(puzzle: Puzzle) -> Program:
+    """The puzzle's embedded reference program, checked against its machine.
+
+    Raises machine.program.ProgramError with lines relative to the embedded
+    text; the pack loader shifts them to lines of the pack file.
+    """
+    assert puzzle.reference.program is not None
+    config = puzzle.machine_config()
+    return check(_parse(puzzle.reference.program, config.vlen), config)
+
+
+@lru_cache(maxsize=32)
+def _parse(text: str, vlen: int) -> Program:
+    from machine.vasm import parse
+
+    return parse(text, None, vlen)
+
+
+def _run_reference_program(puzzle: Puzzle, inputs: Sequence[Sequence[int]]) -> list[list[int]]:
+    program = reference_program(puzzle)
+    results = run_all(program, inputs, puzzle.machine_config())
+    finals = []
+    for result in results:
+        if result.fault is not None:
+            raise ReferenceFailure(f"the reference program faults: {result.fault}")
+        finals.append(result.memory)
+    return finals
