@@ -57,13 +57,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from game.pack import METRICS
 from machine.isa import Engine
 from machine.program import Program
 
 FORMAT_NAME = "vliw-histogram"
 FORMAT_VERSION = 1
-METRICS: tuple[str, ...] = ("cycles", "instructions", "scratch")
-"""The metrics every puzzle may score (DESIGN.md, Scores)."""
 
 MAX_BUCKETS = 24
 LOG_RATIO = 10
@@ -177,15 +176,6 @@ def bucket_edges(values: Iterable[int]) -> tuple[Scale, list[int]]:
                 return Scale.LOG, edges
         return Scale.LOG, edges
     return Scale.LINEAR, linear_edges(lo, hi)
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A named reference score on one metric, such as the take-home's published results."""
-
-    metric: str
-    value: int
-    label: str
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from rich.text import Text
 
 from game.histogram import (
     Histogram,
-    Mark,
     Point,
     Position,
     Scale,
@@ -35,6 +34,7 @@ from game.histogram import (
     bucket_edges,
     pareto_front,
 )
+from game.pack import Mark
 
 STYLE_TITLE = "bold"
 STYLE_BAR = "cyan"

@@ -27,7 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from game.histogram import METRICS, Histogram, Point
+from game.histogram import Histogram, Point
+from game.pack import METRICS
 from game.paths import data_home
 
 SCHEMA_VERSION = 1
