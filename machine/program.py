@@ -260,7 +260,11 @@ def validate(program: Program, config: MachineConfig) -> list[Problem]:
 
     for b, bundle in enumerate(program.bundles):
         index = 0
+        seen: set[Engine] = set()
         for engine, slots in bundle.groups:
+            if engine in seen:
+                problems.append(locate(f"{engine} appears twice in one bundle", b, index, engine))
+            seen.add(engine)
             limit = config.slot_limit(engine)
             if limit is not None and len(slots) > limit:
                 problems.append(locate(
