@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from game.cli.common import CliError
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "game.cli.check_command",
+    "game.cli.pack_commands",
 )
 """Modules with a `register(subparsers)` function, in help order."""
 

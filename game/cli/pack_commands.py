@@ -1,0 +1,129 @@
+"""`vliw pack lint|schema` and `vliw puzzle list|inputs`: packs for authors and scripts.
+
+    vliw pack lint PACK.toml...       every issue, file:line: key: message; exit 2 if any
+    vliw pack schema                  the pack format as JSON Schema
+    vliw puzzle list [--pack FILE]    every puzzle id with its title
+    vliw puzzle inputs PACK/PUZZLE --seed S [--json] [--pack FILE]
+                                      the memory image the puzzle makes for a seed
+
+`--pack FILE` (repeatable) adds a pack file from anywhere to the shipped ones
+(`game.catalog`); `open_catalog` and `add_pack_option` are shared with
+`vliw check`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from game.catalog import Catalog, CatalogError, PuzzleEntry
+from game.cli.common import EXIT_INVALID, EXIT_OK, CliError, print_json
+from game.inputs import generate_memory, layout
+from game.pack import PackError, json_schema
+from game.pack.lint import lint_pack
+
+WORDS_PER_LINE = 8
+
+
+def add_pack_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pack", action="append", default=[], metavar="FILE",
+                        help="also use the puzzles of this pack file (repeatable)")
+
+
+def open_catalog(extra_packs: Sequence[str]) -> Catalog:
+    try:
+        return Catalog(extra_packs=[_existing(p) for p in extra_packs])
+    except (PackError, CatalogError) as error:
+        raise CliError(str(error)) from None
+
+
+def find_puzzle(catalog: Catalog, puzzle_id: str) -> PuzzleEntry:
+    try:
+        return catalog.puzzle(puzzle_id)
+    except (PackError, CatalogError) as error:
+        raise CliError(str(error)) from None
+
+
+def _existing(path: str) -> str:
+    if not Path(path).is_file():
+        raise CliError(f"{path}: no such pack file")
+    return path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    pack = subparsers.add_parser("pack", help="lint puzzle packs; print the pack format")
+    pack_commands = pack.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
+    lint = pack_commands.add_parser("lint", help="check pack files and run their references")
+    lint.add_argument("files", nargs="+", metavar="PACK.toml")
+    lint.set_defaults(func=run_lint)
+    schema = pack_commands.add_parser("schema", help="print the pack format as JSON Schema")
+    schema.set_defaults(func=run_schema)
+
+    puzzle = subparsers.add_parser("puzzle", help="list puzzles; print a puzzle's inputs")
+    puzzle_commands = puzzle.add_subparsers(dest="puzzle_command", metavar="ACTION",
+                                            required=True)
+    listing = puzzle_commands.add_parser("list", help="every puzzle id and title")
+    add_pack_option(listing)
+    listing.set_defaults(func=run_list)
+    inputs = puzzle_commands.add_parser("inputs", help="the memory image for a seed")
+    inputs.add_argument("puzzle", metavar="PACK/PUZZLE")
+    inputs.add_argument("--seed", type=int, required=True, metavar="S")
+    inputs.add_argument("--json", action="store_true", help="print a JSON list of words")
+    add_pack_option(inputs)
+    inputs.set_defaults(func=run_inputs)
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.files:
+        issues = lint_pack(path)
+        for issue in issues:
+            print(issue, file=sys.stderr)
+        if issues:
+            failed = True
+        else:
+            print(f"{path}: ok")
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    json.dump(json_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    catalog = open_catalog(args.pack)
+    packs, errors = catalog.load_all()
+    for pack in packs:
+        print(f"{pack.id}: {pack.pack.title}")
+        for puzzle in pack.puzzles:
+            print(f"  {pack.id}/{puzzle.id}  {puzzle.title}")
+    for error in errors:
+        print(error, file=sys.stderr)
+    return EXIT_INVALID if errors else EXIT_OK
+
+
+def run_inputs(args: argparse.Namespace) -> int:
+    if args.seed < 0:
+        raise CliError(f"--seed must not be negative, not {args.seed}")
+    entry = find_puzzle(open_catalog(args.pack), args.puzzle)
+    memory = generate_memory(entry.puzzle, args.seed)
+    if args.json:
+        print_json(memory)
+        return EXIT_OK
+    print(f"{entry.id}, seed {args.seed}: {len(memory)} words")
+    for region in layout(entry.puzzle):
+        words = memory[region.start:region.stop]
+        mark = "  (checked at the end)" if region.checked else ""
+        if region.length == 1:
+            print(f"{region.start:>8}  {region.name} = {words[0]}{mark}")
+            continue
+        print(f"{region.start:>8}  {region.name}: {region.length} words, {region.kind}{mark}")
+        for offset in range(0, region.length, WORDS_PER_LINE):
+            chunk = words[offset:offset + WORDS_PER_LINE]
+            print(f"{region.start + offset:>8}    " + " ".join(f"{w:>10}" for w in chunk))
+    return EXIT_OK
