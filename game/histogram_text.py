@@ -63,20 +63,23 @@ def percent_text(standing: Standing) -> str:
     shown = math.floor(percent * 10) / 10  # never round up to a share not reached
     number = f"{shown:.1f}".removesuffix(".0")
     noun = "solution" if standing.total == 1 else "solutions"
+    ties = f", tied with {standing.ties}" if standing.ties else ""
     return (f"better than {number}% of recorded {noun} "
-            f"({standing.better_than} of {standing.total})")
+            f"({standing.better_than} of {standing.total}{ties})")
 
 
-def standing_line(histogram: Histogram, metric: str, value: int) -> Text:
-    """'you: 1,790 cycles, better than ...; a new best' for one metric."""
+def standing_lines(histogram: Histogram, metric: str, value: int, width: int = 80) -> list[Text]:
+    """'you: 1,790 cycles, better than ... — a new best', on two lines if one is too narrow."""
     standing = histogram.standing(metric, value)
-    line = Text(f"you: {value:,} {metric}", style=STYLE_PLAYER)
-    line.append(f", {percent_text(standing)}")
+    head = Text(f"you: {value:,} {metric}", style=STYLE_PLAYER)
+    tail = Text(percent_text(standing))
     if standing.is_new_best:
-        line.append(" — a new best", style=STYLE_PLAYER)
+        tail.append(" — a new best", style=STYLE_PLAYER)
     elif standing.is_new_worst:
-        line.append(" — beyond every recorded solution")
-    return line
+        tail.append(" — a new worst")
+    if len(head) + 2 + len(tail) <= width:
+        return [head + Text(", ") + tail]
+    return [head, Text("  ") + tail]
 
 
 def _range_label(low: int, high: int) -> str:
@@ -147,7 +150,7 @@ def histogram_lines(histogram: Histogram, metric: str, *, player: int | None = N
     above = f"≥ {bars.edges[-1]:,}" if bars.edges else ""
     label_width = max((len(t) for t in [*labels, below, above]), default=0)
     count_width = max((len(str(c)) for c in bars.counts), default=1)
-    bar_width = max(8, min(32, width - label_width - count_width - 42))
+    bar_width = max(8, min(32, (width - label_width - count_width - 6) // 3))
     note_width = max(width - label_width - bar_width - count_width - 5, 10)
     most = max(bars.counts, default=0)
 
@@ -182,7 +185,7 @@ def histogram_lines(histogram: Histogram, metric: str, *, player: int | None = N
     if Position.ABOVE in notes:
         row(above, empty_bar, "", Position.ABOVE, STYLE_BAR)
     if player is not None:
-        lines.append(standing_line(histogram, metric, player))
+        lines.extend(standing_lines(histogram, metric, player, width))
     return lines
 
 
