@@ -60,6 +60,7 @@ from typing import Any
 from game.pack import METRICS
 from machine.isa import Engine
 from machine.program import Program
+from machine.takehome_json import program_to_json
 
 FORMAT_NAME = "vliw-histogram"
 FORMAT_VERSION = 1
@@ -102,8 +103,6 @@ class Position(StrEnum):
 
 def content_hash(program: Program) -> str:
     """The identity of a program's behaviour-relevant content (see the module docstring)."""
-    from machine.takehome_json import program_to_json  # TEMP until helper A lands
-
     bundles = program_to_json(program)
     canonical = [{engine: slots for engine, slots in bundle.items() if engine != Engine.DEBUG}
                  for bundle in bundles]

@@ -21,10 +21,13 @@ from game.histogram import (
     Position,
     Scale,
     bucket_edges,
+    content_hash,
     from_json,
     pareto_front,
     read_histogram,
 )
+from machine.isa import Engine
+from machine.program import Annotation, Bundle, Program, Section, Slot, Symbol
 
 
 def digest(n: int) -> str:
@@ -255,3 +258,46 @@ def test_a_written_file_reads_back(tmp_path: Path) -> None:
     path = tmp_path / "h.json"
     path.write_text(histogram.to_text())
     assert read_histogram(path) == histogram
+
+
+# --- identity of solutions ----------------------------------------------------------------------
+
+def program(*bundles: Bundle, **extra) -> Program:
+    return Program(tuple(bundles), **extra)
+
+
+ADD = Slot(Engine.ALU, "+", (3, 1, 2))
+LOAD = Slot(Engine.LOAD, "const", (1, 7))
+HALT = Slot(Engine.FLOW, "halt", ())
+
+
+def test_names_comments_labels_and_header_do_not_change_a_programs_identity() -> None:
+    plain_program = program(Bundle.of(LOAD), Bundle.of(ADD, HALT))
+    dressed = program(
+        Bundle.of(LOAD, comment="the constant"), Bundle.of(ADD, HALT),
+        symbols=(Symbol("x", 1), Symbol("y", 2), Symbol("sum", 3)),
+        labels=(("start", 0), ("end", 1)),
+        header=(("puzzle", "p/q"), ("name", "fancy"), ("cycles", "2")),
+        annotations=(Annotation(Section.BUNDLES, 0, "# a full-line comment"),),
+    )
+    assert content_hash(dressed) == content_hash(plain_program)
+    assert len(content_hash(plain_program)) == 64
+
+
+def test_debug_slots_do_not_change_a_programs_identity() -> None:
+    debug = Slot(Engine.DEBUG, "compare", (3, [0, 3, "idx"]))
+    note = Slot(Engine.DEBUG, "comment", ("here",))
+    assert content_hash(program(Bundle.of(LOAD), Bundle.of(ADD, HALT))) == \
+        content_hash(program(Bundle.of(LOAD, note), Bundle.of(ADD, debug, HALT)))
+
+
+def test_anything_that_can_change_a_run_changes_the_identity() -> None:
+    base = content_hash(program(Bundle.of(LOAD), Bundle.of(ADD, HALT)))
+    variants = [
+        program(Bundle.of(Slot(Engine.LOAD, "const", (1, 8))), Bundle.of(ADD, HALT)),
+        program(Bundle.of(LOAD), Bundle.of(HALT, ADD)),  # engine order decides write conflicts
+        program(Bundle.of(LOAD), Bundle.of(ADD), Bundle.of(HALT)),
+        program(Bundle.of(LOAD), Bundle(((Engine.STORE, ()),)), Bundle.of(ADD, HALT)),
+    ]
+    hashes = {content_hash(p) for p in variants}
+    assert base not in hashes and len(hashes) == len(variants)
