@@ -218,16 +218,8 @@ def _puzzle_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], st
             yield ("check", c), f"no region named {name!r} in this puzzle's memory"
         elif name in puzzle.check[:c]:
             yield ("check", c), f"region {name!r} is checked twice"
-    for name, words in (puzzle.reference.expected or {}).items():
-        at = ("reference", "expected", name)
-        if name not in puzzle.check:
-            yield at, f"{name!r} is not a checked region (check = {puzzle.check})"
-        elif len(words) != lengths[name]:
-            yield at, f"region {name!r} has {lengths[name]} words, not {len(words)}"
-    if puzzle.reference.expected is not None:
-        for name in puzzle.check:
-            if name not in puzzle.reference.expected:
-                yield ("reference", "expected"), f"no expected words for checked region {name!r}"
+    if all(name in lengths for name in puzzle.check):  # else the check is the error to fix
+        yield from _expected_problems(puzzle, lengths)
     for m, metric in enumerate(puzzle.metrics):
         if metric in puzzle.metrics[:m]:
             yield ("metrics", m), f"metric {metric!r} is listed twice"
@@ -240,6 +232,22 @@ def _puzzle_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], st
     for s, seed in enumerate(puzzle.scored_seeds):
         if seed in puzzle.scored_seeds[:s]:
             yield ("scored_seeds", s), f"seed {seed} is listed twice"
+
+
+def _expected_problems(puzzle: Puzzle,
+                       lengths: dict[str, int]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    expected = puzzle.reference.expected
+    if expected is None:
+        return
+    for name, words in expected.items():
+        at = ("reference", "expected", name)
+        if name not in puzzle.check:
+            yield at, f"{name!r} is not a checked region (check = {puzzle.check})"
+        elif len(words) != lengths[name]:
+            yield at, f"region {name!r} has {lengths[name]} words, not {len(words)}"
+    for name in puzzle.check:
+        if name not in expected:
+            yield ("reference", "expected"), f"no expected words for checked region {name!r}"
 
 
 def _reference_program_issues(pack: Pack, locator: Locator, path: str) -> Iterator[PackIssue]:
