@@ -262,8 +262,8 @@ def test_pack_schema_is_json_schema_that_forbids_unknown_keys(
             "metrics", "marks", "best", "machine"} <= set(puzzle["properties"])
 
 
-toml_lines = st.sampled_from(lines_of(BASE) + ["", "x = 1", "[puzzle.extra]", "[[puzzle]]",
-                                               "count = -3", 'kind = "words"', "]", "{", '"""'])
+toml_lines = st.sampled_from([*lines_of(BASE), "", "x = 1", "[puzzle.extra]", "[[puzzle]]",
+                              "count = -3", 'kind = "words"', "]", "{", '"""'])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -60,7 +60,6 @@ exist, unique ids, sizes).
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -275,10 +274,6 @@ class Puzzle(Strict):
 
     def machine_config(self) -> MachineConfig:
         """The machine solutions run on, with the puzzle's cycle limit."""
-        return self._config
-
-    @cached_property
-    def _config(self) -> MachineConfig:
         return self.machine.config(self.cycle_limit)
 
     def region(self, name: str) -> WordsRegion | ZerosRegion | RandomRegion | AddressRegion \
