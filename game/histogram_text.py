@@ -280,6 +280,7 @@ def pareto_lines(histogram: Histogram, *, player: Point | None = None, x: str = 
     if not points:
         return [title, Text("no recorded solutions yet", style=STYLE_AXIS)]
     front = pareto_front(points, (x, y))
+    height = min(height, max(3, 3 * len({p.scores[y] for p in points})))  # no acres of blank
     x_axis = _Axis([p.scores[x] for p in points], width)
     y_axis = _Axis([p.scores[y] for p in points], height)
     grid: dict[tuple[int, int], tuple[int, str, str]] = {}
