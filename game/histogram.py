@@ -297,9 +297,6 @@ class Histogram:
                 f"{', '.join(self.metrics)} and {', '.join(other.metrics)}")
         return Histogram.build(self.puzzle, self.metrics, self.points + other.points)
 
-    def with_point(self, point: Point) -> Histogram:
-        return Histogram.build(self.puzzle, self.metrics, (*self.points, point))
-
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT_NAME,
