@@ -145,7 +145,7 @@ class DebugSession:
 
     def run_until(self, breakpoints: Collection[int] = frozenset(), *,
                   should_stop: Callable[[], bool] | None = None,
-                  check_every: int = 4096) -> Stop:
+                  check_every: int = 1024) -> Stop:
         """Step until a breakpoint pc is next, a pause, the end, or a fault.
 
         The first step always executes, so running from a breakpoint moves on.

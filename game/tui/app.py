@@ -1,0 +1,53 @@
+"""The game in the terminal: `vliw play`.
+
+Screens, one module each under `game.tui.screens`: the browser (packs and
+puzzles), a puzzle (solutions, editor, run), the debugger, the results and
+the manual. The app only routes between them; what they share is the
+`GameContext` (packs, the player's solutions and scores).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from game.tui.commands import PuzzleCommands
+from game.tui.context import GameContext
+from game.tui.screens.browser import BrowserScreen
+
+
+class VliwApp(App[None]):
+    """Browse puzzles, write solutions, run and debug them, see the scores."""
+
+    TITLE = "vliw"
+    SUB_TITLE = "a puzzle game on a VLIW SIMD machine"
+    CSS_PATH = "vliw.tcss"
+    COMMANDS = App.COMMANDS | {PuzzleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "manual", "Manual", tooltip="Every operation, and this machine's limits"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, context: GameContext | None = None):
+        super().__init__()
+        self.context = context or GameContext()
+
+    def on_mount(self) -> None:
+        self.push_screen(BrowserScreen(self.context))
+
+    def open_puzzle(self, puzzle_id: str) -> None:
+        """Open a puzzle's editor on top of whatever is shown."""
+        from game.tui.screens.puzzle import PuzzleScreen
+
+        self.push_screen(PuzzleScreen(self.context, puzzle_id))
+
+    def action_manual(self) -> None:
+        from game.tui.screens.manual import ManualScreen
+
+        if isinstance(self.screen, ManualScreen):
+            return
+        self.push_screen(ManualScreen(getattr(self.screen, "puzzle", None)))

@@ -1,0 +1,56 @@
+"""What every screen of the game shares: the packs, the player's files and scores.
+
+Screens receive a `GameContext` instead of reaching for globals, so a test can
+point the whole game at a temporary data folder and a pack of its own. The
+catalog is built on first use: loading packs (pydantic) stays off the path to
+the first screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.paths import PUZZLES_DIR, data_home
+from game.player_solutions import PlayerSolutions
+
+if TYPE_CHECKING:
+    from game.catalog import Catalog
+    from game.store import Best
+
+
+@dataclass
+class GameContext:
+    home: Path = field(default_factory=data_home)
+    """The player's data folder: solutions and the score database."""
+    extra_packs: Sequence[Path] = ()
+    """Pack files from anywhere (`vliw play --pack FILE`), beside the shipped ones."""
+    packs_dir: Path = PUZZLES_DIR
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from game.catalog import Catalog
+
+        return Catalog(self.packs_dir, extra_packs=self.extra_packs)
+
+    @cached_property
+    def solutions(self) -> PlayerSolutions:
+        return PlayerSolutions.in_home(self.home)
+
+    @property
+    def scores_path(self) -> Path:
+        from game.store import DATABASE_NAME
+
+        return self.home / DATABASE_NAME
+
+    def best_scores(self, puzzle_id: str) -> dict[str, Best]:
+        """The player's best per metric on a puzzle; {} before any passing run."""
+        if not self.scores_path.exists():
+            return {}
+        from game.store import ScoreStore
+
+        with ScoreStore.open(self.scores_path) as store:
+            return store.best(puzzle_id)

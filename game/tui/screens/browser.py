@@ -1,0 +1,164 @@
+"""The first screen: packs and their puzzles, with the player's status and best scores.
+
+The tree appears at once; packs load in a thread worker, so a large or broken
+pack never delays the first frame. Highlighting a puzzle shows its
+description, its machine's limits and a preview of one test input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from game.tui.context import GameContext
+from game.tui.manual_text import limits_markdown
+
+if TYPE_CHECKING:
+    from game.catalog import PuzzleEntry
+    from game.pack import Puzzle
+    from game.store import Best
+
+PREVIEW_WORDS = 8
+
+
+@dataclass(frozen=True)
+class PuzzleStatus:
+    entry: PuzzleEntry
+    best: dict[str, Best]
+
+    @property
+    def solved(self) -> bool:
+        return bool(self.best)
+
+    def label(self) -> Text:
+        puzzle = self.entry.puzzle
+        label = Text("✓ " if self.solved else "· ", style="bold green" if self.solved else "dim")
+        label.append(puzzle.title)
+        if self.solved:
+            metric = puzzle.primary_metric
+            best = self.best.get(metric)
+            if best is not None:
+                label.append(f"  {best.value:,} {metric}", style="dim")
+        return label
+
+
+def input_preview(entry: PuzzleEntry, words: int = PREVIEW_WORDS) -> Text:
+    """Each region of the first scored seed's memory image: where, how long, first words."""
+    from game.inputs import generate_memory, layout
+
+    puzzle = entry.puzzle
+    seed = puzzle.scored_seeds[0]
+    memory = generate_memory(puzzle, seed)
+    text = Text(f"Test input, seed {seed} ({len(memory):,} words)\n", style="bold")
+    for region in layout(puzzle):
+        shown = memory[region.start:region.start + min(region.length, words)]
+        more = " …" if region.length > words else ""
+        checked = " (checked)" if region.checked else ""
+        text.append(f"{region.name}", style="bold")
+        text.append(f" @{region.start} ×{region.length}{checked}: ", style="dim")
+        text.append(" ".join(map(str, shown)) + more + "\n")
+    return text
+
+
+class BrowserScreen(Screen[None]):
+    """Packs, puzzles in play order, status and best scores."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "Reload packs"),
+    ]
+
+    def __init__(self, context: GameContext):
+        super().__init__()
+        self.context = context
+        self.puzzle: Puzzle | None = None
+        """The highlighted puzzle (the manual shows its machine)."""
+        self._statuses: dict[str, PuzzleStatus] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browser"):
+            tree: Tree[str] = Tree("Packs", id="puzzles")
+            tree.show_root = False
+            yield tree
+            with VerticalScroll(id="details"):
+                yield LoadingIndicator()
+                yield Markdown(id="description")
+                yield Markdown(id="limits")
+                yield Static(id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "choose a puzzle"
+        self.query_one(Tree).focus()
+        self.load_packs()
+
+    def on_screen_resume(self) -> None:
+        if self._statuses:
+            self.load_packs()
+
+    def action_reload(self) -> None:
+        self.load_packs()
+
+    @work(thread=True, exclusive=True, group="packs")
+    def load_packs(self) -> None:
+        catalog = self.context.catalog
+        _, errors = catalog.load_all()
+        statuses = {entry.id: PuzzleStatus(entry, self.context.best_scores(entry.id))
+                    for entry in catalog.entries()}
+        self.app.call_from_thread(self._show_packs, statuses, [str(e) for e in errors])
+
+    def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
+        self._statuses = statuses
+        tree: Tree[str] = self.query_one("#puzzles", Tree)
+        highlighted = tree.cursor_node.data if tree.cursor_node else None
+        tree.clear()
+        pack_nodes: dict[str, TreeNode[str]] = {}
+        for status in statuses.values():
+            pack = status.entry.pack
+            if pack.id not in pack_nodes:
+                pack_nodes[pack.id] = tree.root.add(Text(pack.pack.title, style="bold"),
+                                                    expand=True)
+            pack_nodes[pack.id].add_leaf(status.label(), data=status.entry.id)
+        for message in errors:
+            tree.root.add_leaf(Text(f"⚠ {message}", style="bold red"))
+            self.notify(message, title="A pack cannot be loaded", severity="error", timeout=10)
+        self.query_one(LoadingIndicator).display = False
+        wanted = highlighted if highlighted in statuses else next(iter(statuses), None)
+        for pack_node in pack_nodes.values():
+            for node in pack_node.children:
+                if node.data == wanted:
+                    tree.move_cursor(node)
+
+    @on(Tree.NodeHighlighted, "#puzzles")
+    def show_details(self, event: Tree.NodeHighlighted[str]) -> None:
+        status = self._statuses.get(event.node.data or "")
+        if status is None:
+            return
+        self.show_puzzle(status)
+
+    def show_puzzle(self, status: PuzzleStatus) -> None:
+        entry = status.entry
+        puzzle = entry.puzzle
+        self.puzzle = puzzle
+        bests = ", ".join(f"{best.value:,} {metric}" for metric, best in status.best.items())
+        standing = f"**Solved.** Your best: {bests}." if status.solved else "*Not solved yet.*"
+        self.query_one("#description", Markdown).update(
+            f"# {puzzle.title}\n\n`{entry.id}` · {standing} Enter opens it.\n\n"
+            f"{puzzle.description}")
+        self.query_one("#limits", Markdown).update(
+            "## Machine\n\n" + limits_markdown(puzzle.machine_config(), puzzle.cycle_limit))
+        self.query_one("#preview", Static).update(input_preview(entry))
+
+    @on(Tree.NodeSelected, "#puzzles")
+    def open_selected(self, event: Tree.NodeSelected[str]) -> None:
+        if event.node.data:
+            self.app.open_puzzle(event.node.data)  # type: ignore[attr-defined]

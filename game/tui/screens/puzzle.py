@@ -1,0 +1,411 @@
+"""A puzzle's workbench: the player's named solutions, the editor, and the run.
+
+Typing is saved on its own (`AUTOSAVE_AFTER` seconds after the first unsaved
+keystroke, and whenever the player leaves the solution), atomically, through
+`game.player_solutions`. The text is assembled in a thread worker after each
+pause in typing, and the assembler's problems are marked in the editor. A run
+validates the saved file exactly as `vliw check` does (`machine.loader` then
+`game.scoring.score_program`) in a worker; a pass opens the results.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from game.player_solutions import SolutionError, check_name
+from game.tui.assembly import Assembly, assemble
+from game.tui.context import GameContext
+from game.tui.screens.dialogs import ConfirmDialog, NameDialog
+from game.tui.widgets.asm_editor import AsmEditor
+from game.tui.widgets.run_report import failure_text
+
+if TYPE_CHECKING:
+    from game.catalog import PuzzleEntry
+    from game.scoring import Report
+    from game.store import Recorded
+
+AUTOSAVE_AFTER = 0.5
+"""Seconds from the first unsaved keystroke to the save: the most typing a kill can lose."""
+ASSEMBLE_AFTER = 0.3
+"""Seconds of quiet before the text is assembled again."""
+
+
+def starter_text(puzzle_id: str) -> str:
+    return (f"# puzzle: {puzzle_id}\n"
+            "\n"
+            "# One bundle per line; slots of a bundle separated by ||. F1 opens the manual.\n"
+            "\n")
+
+
+class SolutionItem(ListItem):
+    def __init__(self, name: str):
+        super().__init__(Label(name))
+        self.solution = name
+
+
+class PuzzleScreen(Screen[None]):
+    """Solutions on the left, the editor on the right, problems and run results below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "run", "Run", priority=True,
+                tooltip="Validate on every test, as vliw check does"),
+        Binding("ctrl+g", "debug", "Debug", priority=True, tooltip="Step through a test"),
+        Binding("f4", "new", "New"),
+        Binding("f3", "copy", "Copy"),
+        Binding("f2", "rename", "Rename"),
+        Binding("f8", "delete", "Delete"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, context: GameContext, puzzle_id: str):
+        super().__init__()
+        self.context = context
+        self.puzzle_id = puzzle_id
+        self.entry: PuzzleEntry = context.catalog.puzzle(puzzle_id)
+        self.puzzle = self.entry.puzzle
+        self.config = self.puzzle.machine_config()
+        self.solution: str | None = None
+        self.breakpoints: dict[str, frozenset[int]] = {}
+        self._saved_text: str | None = None
+        self._save_timer: Timer | None = None
+        self._assemble_timer: Timer | None = None
+        self.assembly: Assembly | None = None
+        self._editor = AsmEditor(id="editor")
+
+    # --- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="workbench"):
+            with Vertical(id="solutions-pane"):
+                yield Label("Solutions")
+                yield ListView(id="solutions")
+            with Vertical(id="editor-pane"):
+                yield self._editor
+                yield Static(id="problems")
+                yield ProgressBar(total=None, show_eta=False, id="run-progress")
+                yield Static(id="report")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = self.puzzle.title
+        solutions = self.context.solutions
+        names = solutions.names(self.puzzle_id)
+        if not names:
+            names = [solutions.new(self.puzzle_id, starter_text(self.puzzle_id))]
+        await self._show_solution_list(solutions.most_recent(self.puzzle_id) or names[0])
+        self.editor.focus()
+
+    @property
+    def editor(self) -> AsmEditor:
+        # Kept from compose: saving on unmount still reads it once it has left the DOM.
+        return self._editor
+
+    async def _show_solution_list(self, selected: str) -> None:
+        """List the puzzle's solutions and open `selected`."""
+        names = self.context.solutions.names(self.puzzle_id)
+        listing = self.query_one("#solutions", ListView)
+        await listing.clear()
+        await listing.extend(SolutionItem(name) for name in names)
+        self.open_solution(selected)
+
+    def _select_in_list(self, name: str) -> None:
+        listing = self.query_one("#solutions", ListView)
+        for index, item in enumerate(listing.children):
+            if isinstance(item, SolutionItem) and item.solution == name:
+                listing.index = index
+
+    # --- opening and saving ---------------------------------------------------------
+
+    def open_solution(self, name: str) -> None:
+        """Show a solution in the editor (saving the one shown before)."""
+        self.save_now()
+        try:
+            text = self.context.solutions.read(self.puzzle_id, name)
+        except SolutionError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.solution = name
+        self._saved_text = text
+        editor = self.editor
+        editor.load_text(text)
+        editor.move_cursor(editor.document.end)
+        editor.breakpoints = self.breakpoints.get(name, frozenset())
+        editor.errors = ()
+        self.sub_title = name
+        self._select_in_list(name)
+        self._hide_report()
+        self._schedule_assembly()
+
+    @on(ListView.Selected, "#solutions")
+    def solution_chosen(self, event: ListView.Selected) -> None:
+        if isinstance(event.item, SolutionItem) and event.item.solution != self.solution:
+            self.open_solution(event.item.solution)
+            self.editor.focus()
+
+    @on(AsmEditor.Changed, "#editor")
+    def text_changed(self) -> None:
+        if self.editor.text != self._saved_text and self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_AFTER, self.save_now)
+        self._schedule_assembly()
+
+    def save_now(self) -> None:
+        """Write the editor's text if it changed since the last save (atomic)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.solution is None:
+            return
+        text = self.editor.text
+        if text == self._saved_text:
+            return
+        try:
+            self.context.solutions.save(self.puzzle_id, self.solution, text)
+        except OSError as error:
+            self.notify(f"cannot save {self.solution}: {error}", severity="error")
+            return
+        self._saved_text = text
+
+    def on_screen_suspend(self) -> None:
+        self.save_now()
+
+    def on_unmount(self) -> None:
+        self.save_now()
+
+    # --- assembling as you type ---------------------------------------------------------
+
+    def _schedule_assembly(self) -> None:
+        if self._assemble_timer is not None:
+            self._assemble_timer.stop()
+        self._assemble_timer = self.set_timer(ASSEMBLE_AFTER, self._assemble)
+
+    def _assemble(self) -> None:
+        self._assemble_timer = None
+        path = str(self.context.solutions.path(self.puzzle_id, self.solution or "solution"))
+        self.assemble_text(self.editor.text, path)
+
+    @work(thread=True, exclusive=True, group="assemble")
+    def assemble_text(self, text: str, path: str) -> None:
+        from game.tui.highlight import defined_labels
+
+        assembly = assemble(text, path, self.config)
+        labels = defined_labels(text)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_assembly, text, assembly, labels)
+
+    def _show_assembly(self, text: str, assembly: Assembly, labels: frozenset[str]) -> None:
+        if text != self.editor.text:
+            return  # typed meanwhile: a newer assembly is on its way
+        self.assembly = assembly
+        editor = self.editor
+        editor.labels = labels
+        editor.errors = assembly.marks()
+        editor.fault_at = None
+        problems = self.query_one("#problems", Static)
+        problems.set_class(not assembly.ok, "-error")
+        problems.set_class(assembly.ok, "-ok")
+        problems.update(Text(assembly.summary(self.config.vlen)))
+
+    # --- run -------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        if self.solution is None:
+            return
+        self.save_now()
+        self._hide_report()
+        self.query_one("#run-progress").add_class("-running")
+        self.run_solution(self.solution)
+
+    @work(thread=True, exclusive=True, group="run")
+    def run_solution(self, name: str) -> tuple[str, Report | None, str | None]:
+        """Validate the saved file exactly as `vliw check` does; (name, report, error)."""
+        from game.references import ReferenceFailure
+        from game.scoring import ClaimError, score_program
+        from machine.loader import load_program
+        from machine.program import ProgramError
+
+        path = self.context.solutions.path(self.puzzle_id, name)
+        try:
+            program = load_program(path)
+            return name, score_program(self.puzzle, program, puzzle_id=self.puzzle_id), None
+        except ProgramError as error:
+            return name, None, f"{error} (on the machine of {self.puzzle_id})"
+        except ClaimError as error:
+            return name, None, f"{path}: {error}"
+        except ReferenceFailure as error:
+            return name, None, f"the reference of {self.puzzle_id} fails: {error}"
+
+    @on(Worker.StateChanged)
+    def run_finished(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "run" or event.state not in (WorkerState.SUCCESS,
+                                                              WorkerState.ERROR):
+            return
+        self.query_one("#run-progress").remove_class("-running")
+        if event.state is WorkerState.ERROR:
+            self._show_report(Text(f"internal error: {event.worker.error}"), failed=True)
+            return
+        name, report, error = event.worker.result
+        if error is not None or report is None:
+            self._show_report(Text(error or "the run failed"), failed=True)
+            return
+        if not report.passed:
+            self._show_failure(report)
+            return
+        recorded = self._record(name, report)
+        from game.tui.screens.results import ResultsScreen
+
+        self.app.push_screen(ResultsScreen(self.entry, name, report, recorded))
+
+    def _record(self, name: str, report: Report) -> Recorded | None:
+        """Put a passing run in the player's score history (and learn the previous best)."""
+        from game.histogram import content_hash
+        from game.store import ScoreStore, StoreError
+        from machine.loader import load_program
+        from machine.program import ProgramError
+
+        try:
+            program = load_program(self.context.solutions.path(self.puzzle_id, name))
+            with ScoreStore.open(self.context.scores_path) as store:
+                return store.record(self.puzzle_id, name, content_hash(program),
+                                    report.scores.as_dict())
+        except (StoreError, ProgramError, OSError) as error:
+            self.notify(f"the score could not be recorded: {error}", severity="warning")
+            return None
+
+    def _show_failure(self, report: Report) -> None:
+        self._show_report(failure_text(report), failed=True)
+        failed = next((test for test in report.tests if not test.passed), None)
+        if failed is not None and failed.fault is not None and self.assembly is not None:
+            program = self.assembly.program
+            fault = failed.fault
+            if program is not None and program.source is not None:
+                self.editor.fault_at = program.source.position(fault.pc, fault.slot)
+
+    def _show_report(self, text: Text, *, failed: bool) -> None:
+        report = self.query_one("#report", Static)
+        report.update(text)
+        report.set_class(True, "-shown")
+        report.set_class(failed, "-failed")
+
+    def _hide_report(self) -> None:
+        self.query_one("#report").set_class(False, "-shown")
+        self.editor.fault_at = None
+
+    # --- debugger ---------------------------------------------------------------------------
+
+    def action_debug(self) -> None:
+        assembly = self.assembly
+        text = self.editor.text
+        if assembly is None or not assembly.ok or assembly.program is None:
+            self.notify("fix the problems first: the debugger runs a program that assembles",
+                        severity="warning")
+            return
+        from game.tui.screens.debugger import DebuggerScreen
+
+        self.save_now()
+        name = self.solution or ""
+        screen = DebuggerScreen(self.entry, assembly.program, text,
+                                self.breakpoints.get(name, frozenset()))
+
+        def keep_breakpoints(lines: frozenset[int] | None) -> None:
+            if lines is not None:
+                self.breakpoints[name] = lines
+                self.editor.breakpoints = lines
+
+        self.app.push_screen(screen, keep_breakpoints)
+
+    # --- managing solutions ------------------------------------------------------------
+
+    def _name_problem(self, name: str, allow: str | None = None) -> str | None:
+        try:
+            check_name(name)
+        except SolutionError as error:
+            return str(error)
+        taken = {n.casefold() for n in self.context.solutions.names(self.puzzle_id)}
+        if name.casefold() in taken and name.casefold() != (allow or "").casefold():
+            return f"a solution named {name!r} already exists"
+        return None
+
+    async def _after_change(self, name: str) -> None:
+        await self._show_solution_list(name)
+
+    def action_new(self) -> None:
+        solutions = self.context.solutions
+
+        async def create(name: str | None) -> None:
+            if name:
+                solutions.new(self.puzzle_id, starter_text(self.puzzle_id), name)
+                await self._after_change(name)
+
+        self.save_now()
+        self.app.push_screen(NameDialog("Name of the new solution",
+                                        solutions.free_name(self.puzzle_id),
+                                        self._name_problem), create)
+
+    def action_copy(self) -> None:
+        if self.solution is None:
+            return
+        solutions = self.context.solutions
+        source = self.solution
+
+        async def copy(name: str | None) -> None:
+            if name:
+                solutions.copy(self.puzzle_id, source, name)
+                await self._after_change(name)
+
+        self.save_now()
+        self.app.push_screen(NameDialog(f"Copy {source!r} as",
+                                        solutions.free_name(self.puzzle_id, f"{source} copy"),
+                                        self._name_problem), copy)
+
+    def action_rename(self) -> None:
+        if self.solution is None:
+            return
+        old = self.solution
+
+        async def rename(name: str | None) -> None:
+            if name and name != old:
+                self.context.solutions.rename(self.puzzle_id, old, name)
+                if old in self.breakpoints:
+                    self.breakpoints[name] = self.breakpoints.pop(old)
+                self.solution = None  # the old name is gone: nothing to save under it
+                await self._after_change(name)
+
+        self.save_now()
+        self.app.push_screen(NameDialog(f"Rename {old!r} to", old,
+                                        lambda name: self._name_problem(name, allow=old)),
+                             rename)
+
+    def action_delete(self) -> None:
+        if self.solution is None:
+            return
+        doomed = self.solution
+
+        async def delete(sure: bool | None) -> None:
+            if not sure:
+                return
+            solutions = self.context.solutions
+            solutions.delete(self.puzzle_id, doomed)
+            self.solution = None
+            names = solutions.names(self.puzzle_id)
+            if not names:
+                names = [solutions.new(self.puzzle_id, starter_text(self.puzzle_id))]
+            await self._after_change(names[0])
+
+        self.save_now()
+        self.app.push_screen(ConfirmDialog(f"Delete the solution {doomed!r}? Its text is lost.",
+                                           "Delete"), delete)
+
+    def action_back(self) -> None:
+        self.save_now()
+        self.app.pop_screen()
