@@ -18,6 +18,7 @@ from game.cli.common import CliError
 COMMAND_MODULES: tuple[str, ...] = (
     "game.cli.check_command",
     "game.cli.pack_commands",
+    "game.cli.machine_commands",
 )
 """Modules with a `register(subparsers)` function, in help order."""
 

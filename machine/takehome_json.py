@@ -1,0 +1,212 @@
+"""The take-home's own program form: a JSON list of bundles ``{engine: [[op, operand, ...]]}``.
+
+A take-home player brings a kernel here unchanged, so the conversion is exact
+both ways: engine key order is kept (it decides which write wins), an engine
+with an empty slot list is kept (it costs a cycle; ``{}`` does not), and debug
+operands may be any JSON value and come back identical. JSON text is decoded
+strictly: duplicate keys, NaN and Infinity are errors, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from machine.isa import Engine
+from machine.program import Bundle, Problem, Program, ProgramError, Slot, SourceMap
+
+MAX_PROBLEMS = 100
+"""Stop collecting problems after this many: the first ones are what a person reads."""
+
+ENGINE_NAMES = ", ".join(engine.value for engine in Engine)
+
+
+class JsonValueError(ValueError):
+    """A value that JSON cannot carry exactly (NaN, a duplicate key, a non-string key...)."""
+
+
+class ObjectPairs(tuple):  # type: ignore[type-arg]
+    """A JSON object as decoded: its (key, value) pairs in order, duplicates included.
+
+    Decoding into pairs rather than a dict lets the caller say *where* a
+    duplicate key is (which bundle) instead of losing one of the values.
+    """
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(f"{key!r}: {value!r}" for key, value in self) + "}"
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JsonValueError(f"number {text} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise JsonValueError(f"{name} is not a JSON value")
+
+
+def strict_decoder() -> json.JSONDecoder:
+    """A decoder that keeps objects as `ObjectPairs` and refuses NaN and Infinity."""
+    return json.JSONDecoder(object_pairs_hook=ObjectPairs, parse_float=_finite_float,
+                            parse_constant=_no_constant)
+
+
+def describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def json_value(value: Any) -> Any:
+    """`value` as plain JSON data (dict, list, str, int, float, bool, None), or JsonValueError.
+
+    Tuples become lists and `ObjectPairs` become dicts, so a value from the
+    take-home's Python form, from JSON text and from `.vasm` compare equal.
+    """
+    try:
+        return _json_value(value)
+    except RecursionError:
+        raise JsonValueError("value is nested too deeply") from None
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise JsonValueError(f"{value} is not a JSON number")
+        return value
+    if isinstance(value, ObjectPairs | dict):
+        pairs = value if isinstance(value, ObjectPairs) else value.items()
+        result: dict[str, Any] = {}
+        for key, item in pairs:
+            if not isinstance(key, str):
+                raise JsonValueError(f"object key {describe(key)} is not a string")
+            if key in result:
+                raise JsonValueError(f"duplicate key {key!r}")
+            result[key] = _json_value(item)
+        return result
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    raise JsonValueError(f"{describe(value)} is not a JSON value")
+
+
+def decode_json_text(text: str, path: str | None = None) -> Any:
+    """Strictly decoded JSON (objects as `ObjectPairs`), or ProgramError located by line."""
+    try:
+        return strict_decoder().decode(text)
+    except json.JSONDecodeError as error:
+        raise ProgramError([Problem(f"not valid JSON: {error.msg}", path=path,
+                                    line=error.lineno, column=error.colno)]) from None
+    except RecursionError:
+        raise ProgramError([Problem("not valid JSON: nested too deeply", path=path)]) from None
+    except ValueError as error:  # JsonValueError, or an integer with too many digits
+        raise ProgramError([Problem(f"not valid JSON: {error}", path=path)]) from None
+
+
+def program_from_json_text(text: str, path: str | None = None) -> Program:
+    """A program from the take-home's JSON text; every problem located by bundle and slot."""
+    return program_from_json(decode_json_text(text, path), path)
+
+
+class _Collector:
+    def __init__(self, path: str | None):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, bundle: int | None = None, slot: int | None = None,
+            engine: Engine | None = None) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(message, bundle, slot, engine, self.path))
+
+
+def program_from_json(data: object, path: str | None = None) -> Program:
+    """A program from the take-home's form, as decoded JSON (or its Python form with tuples)."""
+    problems = _Collector(path)
+    if not isinstance(data, list | tuple):
+        problems.add(f"expected a JSON list of bundles, not {describe(data)}")
+        raise ProgramError(problems.problems)
+    bundles = [_bundle(b, raw, problems) for b, raw in enumerate(data)]
+    if problems.problems:
+        raise ProgramError(problems.problems)
+    return Program(tuple(b for b in bundles if b is not None), source=SourceMap(path, (), ()))
+
+
+def _bundle(b: int, raw: object, problems: _Collector) -> Bundle | None:
+    if isinstance(raw, dict):
+        pairs: Iterable[tuple[Any, Any]] = raw.items()
+    elif isinstance(raw, ObjectPairs):
+        pairs = raw
+    else:
+        problems.add(f"expected an object {{engine: [slots]}}, not {describe(raw)}", b)
+        return None
+    groups: list[tuple[Engine, tuple[Slot, ...]]] = []
+    seen: set[Engine] = set()
+    index = 0
+    ok = True
+    for key, raw_slots in pairs:
+        try:
+            engine = Engine(key)
+        except ValueError:
+            problems.add(f"unknown engine {describe(key)} (engines: {ENGINE_NAMES})", b)
+            ok = False
+            continue
+        if engine in seen:
+            problems.add(f"engine {engine} appears twice", b)
+            ok = False
+            continue
+        seen.add(engine)
+        if not isinstance(raw_slots, list | tuple):
+            problems.add(f"{engine}: expected a list of slots, not {describe(raw_slots)}", b)
+            ok = False
+            continue
+        slots = []
+        for raw_slot in raw_slots:
+            slot = _slot(engine, raw_slot, problems, b, index)
+            index += 1
+            if slot is None:
+                ok = False
+            else:
+                slots.append(slot)
+        groups.append((engine, tuple(slots)))
+    return Bundle(tuple(groups)) if ok else None
+
+
+def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> Slot | None:
+    if not isinstance(raw, list | tuple) or not raw or not isinstance(raw[0], str):
+        problems.add(f"expected [operation, operand, ...], not {describe(raw)}", b, s, engine)
+        return None
+    args = []
+    for k, operand in enumerate(raw[1:], start=1):
+        try:
+            args.append(json_value(operand))
+        except JsonValueError as error:
+            problems.add(f"operand {k} of {raw[0]!r}: {error}", b, s, engine)
+            return None
+    return Slot(engine, raw[0], tuple(args))
+
+
+def program_to_json(program: Program) -> list[dict[str, list[list[Any]]]]:
+    """The take-home's form of a program: names, labels and comments have no place in it."""
+    return [
+        {engine.value: [[slot.name, *(_copy(arg) for arg in slot.args)] for slot in slots]
+         for engine, slots in bundle.groups}
+        for bundle in program.bundles
+    ]
+
+
+def _copy(arg: Any) -> Any:
+    """Operands are shared with the program; containers are copied so callers may edit."""
+    return copy.deepcopy(arg) if isinstance(arg, list | dict) else arg
+
+
+def program_to_json_text(program: Program) -> str:
+    """One bundle per line: diffable, and still the take-home's form."""
+    if not program.bundles:
+        return "[]\n"
+    lines = ",\n".join(json.dumps(bundle) for bundle in program_to_json(program))
+    return f"[\n{lines}\n]\n"

@@ -1,0 +1,133 @@
+"""What the `.vasm` parser and printer must agree on: names, numbers, comments, allocation.
+
+Each fact is written once here so that the printer can never write text the
+parser reads differently (docs/vasm.md is the prose version).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from machine.isa import Engine
+
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+HEADER_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*))?")
+"""A header line: `# key: value` (or `# key:` with an empty value) at the top of the file."""
+
+NOP = "nop"
+"""`nop` is an empty bundle; `nop ENGINE` makes an engine present with no slots."""
+ENGINE_BY_NAME = {engine.value: engine for engine in Engine}
+
+SCALAR, VECTOR, ARRAY = "scalar", "vector", "array"
+DIRECTIVES = (SCALAR, VECTOR, ARRAY)
+
+HEX_FROM = 0x10000
+"""Immediates at least this large in magnitude are printed in hex (hash constants read better)."""
+
+INDENT = "    "
+CONTINUATION = " || "
+"""How a continuation line begins: a bundle too long for one line puts each engine on its own."""
+LINE_WIDTH = 100
+
+_DECIMAL_RE = re.compile(r"-?[0-9]+")
+_HEX_RE = re.compile(r"-?0[xX][0-9A-Fa-f]+")
+
+
+def parse_int(token: str) -> int | None:
+    """A decimal or hex integer literal, optionally negative; None if `token` is not one."""
+    if _HEX_RE.fullmatch(token):
+        return int(token, 16)
+    if _DECIMAL_RE.fullmatch(token):
+        try:
+            return int(token)
+        except ValueError:  # more digits than Python converts
+            return None
+    return None
+
+
+def format_immediate(value: int) -> str:
+    if abs(value) >= HEX_FROM:
+        return f"-0x{-value:X}" if value < 0 else f"0x{value:X}"
+    return str(value)
+
+
+def is_name(text: str) -> bool:
+    return NAME_RE.fullmatch(text) is not None
+
+
+def comment_text(raw: str) -> str:
+    """The text of a comment after its `#`: one separating space dropped, trailing space too."""
+    return (raw[1:] if raw.startswith(" ") else raw).rstrip()
+
+
+def comment_line(text: str) -> str:
+    return f"# {text}" if text else "#"
+
+
+def header_problem(key: str, value: str) -> str | None:
+    """Why a header entry cannot be written so that it reads back the same, or None."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", key):
+        return f"header key {key!r} is not a word"
+    if value != value.strip() or "\n" in value or "\r" in value:
+        return f"header value of {key!r} must be one line without surrounding spaces"
+    return None
+
+
+def allocate(lengths: Sequence[int], placed: Sequence[int | None]) -> list[int]:
+    """Addresses of named scratch blocks: placed ones where placed, the others in order.
+
+    Unplaced blocks are allocated one after another from address 0, each at the
+    first address from the previous unplaced block's end where it overlaps no
+    placed block (placed anywhere in the file, before or after it).
+    """
+    blocks = [(start, start + length) for start, length in zip(placed, lengths, strict=True)
+              if start is not None]
+    addresses: list[int] = []
+    cursor = 0
+    for length, start in zip(lengths, placed, strict=True):
+        if start is not None:
+            addresses.append(start)
+            continue
+        address = first_fit(cursor, length, blocks)
+        addresses.append(address)
+        cursor = address + length
+    return addresses
+
+
+def first_fit(cursor: int, length: int, blocks: Sequence[tuple[int, int]]) -> int:
+    """The first address from `cursor` where `length` words overlap none of the [begin, end)."""
+    address = cursor
+    moved = True
+    while moved:
+        moved = False
+        for begin, end in blocks:
+            if begin < address + length and address < end:
+                address, moved = end, True
+    return address
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace) that turn `a` into `b`."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def nearest(word: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """The known words closest to a misspelt one (fewest edits, then those it begins), or []."""
+    if len(word) > 64:
+        return []
+    allowed = max(1, len(word) // 3)
+    scored = [(d, not name.startswith(word), name) for name in known
+              if abs(len(name) - len(word)) <= allowed
+              and (d := _distance(word, name)) <= allowed]
+    if not scored:
+        return []
+    best = min(d for d, _, _ in scored)
+    return [name for d, _, name in sorted(scored) if d == best][:limit]
