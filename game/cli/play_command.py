@@ -1,0 +1,54 @@
+"""`vliw play`: the game in the terminal.
+
+    vliw play [--home DIR] [--pack FILE]...
+
+`--home` chooses the player's data folder (solutions and score history; it
+sets VLIW_HOME for the session); `--pack` adds the puzzles of a pack file
+from anywhere. The Textual app is imported only here, when asked for, so the
+other commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from game.cli.common import CliError
+from game.cli.pack_commands import add_pack_option, open_catalog
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "play", help="play in the terminal: browse puzzles, edit, run, debug",
+        description="Play in the terminal. Your solutions and scores are saved in your data"
+                    " folder (VLIW_HOME, or --home).")
+    parser.add_argument("--home", metavar="DIR",
+                        help="your data folder (default: $VLIW_HOME or the platform's usual"
+                             " place)")
+    add_pack_option(parser)
+    parser.set_defaults(func=run_play)
+
+
+def run_play(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError("needs an interactive terminal (stdin and stdout)")
+    if args.home:
+        os.environ["VLIW_HOME"] = str(Path(args.home).expanduser())
+    from game.paths import data_home
+
+    home = data_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CliError(f"{home}: cannot use it as the data folder: {error}") from None
+    catalog = open_catalog(args.pack)  # a broken --pack is a one-line error before the screen
+
+    from game.tui.app import VliwApp
+    from game.tui.context import GameContext
+
+    context = GameContext(home=home, extra_packs=[Path(p) for p in args.pack])
+    context.catalog = catalog
+    VliwApp(context).run()
+    return 0
