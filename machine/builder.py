@@ -100,6 +100,9 @@ class Builder:
         self._constants: dict[int, int] = {}
         self._vector_constants: dict[int, int] = {}
         self._open_bundle: list[Slot] | None = None
+        self._checked: set[Slot] = set()
+        """Slots already found valid: generated kernels repeat the same slots often."""
+        self._wanted_labels: set[str] = set()
 
     # --- scratch ----------------------------------------------------------------------
 
@@ -214,7 +217,16 @@ class Builder:
             hint = f"; did you mean {' or '.join(near)}?" if near else ""
             raise BuildError(f"unknown operation {mnemonic!r}{hint}")
         slot = Slot(spec.engine, spec.name, tuple(operands))
-        self._check(spec, slot)
+        try:
+            known = slot in self._checked
+        except TypeError:  # a debug operand that is a list or a dict
+            known = False
+        if not known:
+            self._check(spec, slot)
+            if not slot.is_debug:
+                self._checked.add(slot)
+        if not slot.is_debug:
+            self._wanted_labels.update(v for v in operands if isinstance(v, str))
         if self._open_bundle is not None:
             self._open_bundle.append(slot)
         else:
@@ -245,11 +257,11 @@ class Builder:
         for item in self._items:
             layout.add(item)
         bundles, labels, notes = layout.finish()
-        missing = sorted({v for slot in _slots(bundles) for v in _label_operands(slot)}
-                         - labels.keys())
+        missing = sorted(self._wanted_labels - labels.keys())
         if missing:
             raise BuildError(f"jump to a label that is never placed: {', '.join(missing)}")
-        resolved = tuple(_resolve(bundle, pc, labels) for pc, bundle in enumerate(bundles))
+        resolved = (tuple(_resolve(bundle, pc, labels) for pc, bundle in enumerate(bundles))
+                    if self._wanted_labels else tuple(bundles))
         return Program(
             resolved,
             tuple(self._symbols),
@@ -279,18 +291,8 @@ def _constant_name(word: int) -> str:
     return f"c{word}" if word < 0x10000 else f"c{word:#x}"
 
 
-def _slots(bundles: list[Bundle]) -> Iterator[Slot]:
-    for bundle in bundles:
-        yield from bundle.slots
-
-
-def _label_operands(slot: Slot) -> Iterator[str]:
-    if slot.is_debug:
-        return
-    yield from (v for v in slot.args if isinstance(v, str))
-
-
 def _resolve(bundle: Bundle, pc: int, labels: Mapping[str, int]) -> Bundle:
+    """The bundle with label operands replaced by bundle indices."""
     def args(slot: Slot) -> tuple[Any, ...]:
         if slot.is_debug or not any(isinstance(v, str) for v in slot.args):
             return slot.args
@@ -427,13 +429,17 @@ class _Layout:
             self._add_slot(item)
 
     def _add_slot(self, slot: Slot) -> None:
+        if not self.pack:
+            self._anchor_notes(len(self.bundles))
+            self.bundles.append(Bundle.of(slot))
+            return
         ends = slot.name in ENDS_STRETCH and slot.engine is Engine.FLOW
         if self.stretch is None:
             self.stretch = _Stretch(self.config, self.carried)
             self.carried = []
         at = self.stretch.place(slot, ends)
         self._anchor_notes(len(self.bundles) + at)
-        if ends or not self.pack:
+        if ends:
             self._close()
 
     def _anchor_notes(self, at: int) -> None:
