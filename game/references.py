@@ -32,6 +32,7 @@ from game.inputs import layout
 from game.runs import run_all
 from machine.isa import WORD_MASK
 from machine.program import Program, check
+from machine.vasm import parse
 
 if TYPE_CHECKING:
     from game.pack.schema import Puzzle
@@ -156,8 +157,6 @@ def reference_program(puzzle: Puzzle) -> Program:
 
 @lru_cache(maxsize=32)
 def _parse(text: str, vlen: int) -> Program:
-    from machine.vasm import parse
-
     return parse(text, None, vlen)
 
 

@@ -275,3 +275,63 @@ def test_any_text_loads_or_raises_pack_error_only(lines: list[str]) -> None:
     except PackError as error:
         for issue in error.issues:
             assert issue.path == "fuzz.toml" and 1 <= issue.line <= max(len(lines), 1)
+
+
+PROGRAM_PACK = '''\
+[pack]
+id = "progs"
+title = "Programs"
+
+[[puzzle]]
+id = "double"
+title = "Double"
+scored_seeds = [1, 2]
+check = ["out"]
+memory = [
+  { name = "in", kind = "random", count = 1, max = 1000 },
+  { name = "out", kind = "zeros", count = 1 },
+]
+
+[puzzle.machine]
+forbidden_ops = ["mul"]
+
+[puzzle.reference]
+program = """
+const 0, 0
+load 1, 0
+add 1, 1, 1
+const 2, 1
+store 2, 1
+"""
+'''
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("add 1, 1, 1", "ad 1, 1, 1", "column 1: unknown operation 'ad'"),
+    ("add 1, 1, 1", "mul 1, 1, 1", "column 1: operation 'mul' is not allowed on this machine"),
+    ("load 1, 0", "load 1, 0 || load 2, 0 || load 3, 0",
+     "3 load slots in one bundle; this machine allows 2"),
+])
+def test_an_embedded_program_is_checked_at_its_line_in_the_pack(old: str, new: str,
+                                                                 message: str) -> None:
+    text = PROGRAM_PACK.replace(old, new)
+    with pytest.raises(PackError) as caught:
+        parse_pack(text, "p.toml")
+    [issue] = caught.value.issues
+    assert (issue.line, issue.key) == (line_of(text, new), "puzzle[0].reference.program")
+    assert message in issue.message
+
+
+def test_a_reference_program_that_faults_fails_lint(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(PROGRAM_PACK, encoding="utf-8")
+    assert main(["pack", "lint", str(path)]) == 0
+    text = PROGRAM_PACK.replace("const 2, 1", "const 2, 9")
+    path.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["pack", "lint", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"{path}:{line_of(text, '[puzzle.reference]')}: puzzle[0].reference: the reference"
+        " program faults: fault at cycle 4, core 0, pc 4, store slot 0: memory address 9 is"
+        " outside memory (size 2)\n")

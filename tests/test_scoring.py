@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from test_pack import PROGRAM_PACK
 
 from game.catalog import Catalog
 from game.inputs import generate_memory
@@ -250,3 +251,19 @@ def test_a_program_that_does_not_fit_the_puzzles_machine_is_refused() -> None:
     report = score_program(puzzle, adding)
     assert report.passed
     assert (report.scores.cycles, report.scores.instructions, report.scores.scratch) == (4, 4, 3)
+
+
+def test_a_reference_program_defines_the_expected_outputs() -> None:
+    puzzle = parse_pack(PROGRAM_PACK).puzzles[0]
+    doubled = straight_line((Engine.LOAD, "const", (5, 0)), (Engine.LOAD, "load", (6, 5)),
+                            (Engine.LOAD, "const", (7, 2)), (Engine.ALU, "//", (6, 6, 7)),
+                            (Engine.ALU, "<<", (6, 6, 7)), (Engine.LOAD, "const", (7, 1)),
+                            (Engine.STORE, "store", (7, 6)))
+    report = score_program(puzzle, doubled, robustness=20)
+    odd = [t for t in report.tests if generate_memory(puzzle, t.seed)[0] % 2]
+    assert odd and all(not t.passed for t in odd)  # (x // 2) << 2 is 2x only for even x
+    assert all(t.passed for t in report.tests if t not in odd)
+    times_two = straight_line((Engine.LOAD, "const", (5, 0)), (Engine.LOAD, "load", (6, 5)),
+                              (Engine.LOAD, "const", (7, 1)), (Engine.ALU, "<<", (6, 6, 7)),
+                              (Engine.STORE, "store", (7, 6)))
+    assert score_program(puzzle, times_two).passed

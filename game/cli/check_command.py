@@ -25,6 +25,7 @@ from game.cli.pack_commands import add_pack_option, find_puzzle, open_catalog
 from game.pack import PackError
 from game.references import ReferenceFailure
 from game.scoring import ClaimError, Report, score_program
+from machine.loader import load_program
 from machine.program import Program, ProgramError
 
 SOLUTION_SUFFIXES = (".vasm", ".json")
@@ -69,8 +70,6 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _load(path: Path) -> Program:
-    from machine.loader import load_program
-
     try:
         return load_program(path)
     except ProgramError as error:
