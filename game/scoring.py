@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from game.inputs import PlacedRegion, generate_memory, layout, region_at
 from game.references import expected_memories
 from game.runs import run_all
-from machine.program import Program, check
+from machine.program import Program
 from machine.simulator import Fault
 
 if TYPE_CHECKING:
@@ -205,7 +205,6 @@ def score_program(puzzle: Puzzle, program: Program, *, puzzle_id: str | None = N
     reference fails (a broken pack).
     """
     config = puzzle.machine_config()
-    check(program, config)
     claims = claimed_scores(program)
     if robustness is None:
         robustness = puzzle.robustness_seeds
@@ -215,7 +214,7 @@ def score_program(puzzle: Puzzle, program: Program, *, puzzle_id: str | None = N
 
     inputs = [generate_memory(puzzle, seed) for seed, _ in plan]
     expected = expected_memories(puzzle, inputs)
-    results = run_all(program, inputs, config)
+    results = run_all(program, inputs, config)  # checks the program first: ProgramError
     regions = tuple(r for r in layout(puzzle) if r.checked)
     tests = tuple(_test_result(seed, kind, result.cycles, result.fault, result.memory, want,
                                regions)
