@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "game.cli.check_command",
     "game.cli.pack_commands",
     "game.cli.machine_commands",
+    "game.cli.trace_command",
     "game.cli.play_command",
 )
 """Modules with a `register(subparsers)` function, in help order."""
