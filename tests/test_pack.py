@@ -155,6 +155,11 @@ BAD_PACKS = [
      'metric = "scratch"', "puzzle[1].marks[0].metric", "not one of this puzzle's metrics"),
     ("an id that is not a file name", 'id = "demo"', 'id = "../demo"', 'id = "../demo"',
      "pack.id", "string should match pattern"),
+    ("a region without a kind", 'name = "noise"\nkind = "random"\n', 'name = "noise"\n',
+     '[[puzzle.memory]]\nname = "noise"', "puzzle[1].memory[0].kind", "required key is missing"),
+    ("a region of an unknown kind", 'kind = "random"\ncount = 2', 'kind = "randm"\ncount = 2',
+     'kind = "randm"', "puzzle[1].memory[0].kind",
+     "unknown value 'randm'; expected one of 'words', 'zeros', 'random', 'address', 'length'"),
     ("random bounds upside down", "count = 3, max = 1023", "count = 3, min = 9, max = 8",
      "min = 9", "puzzle[0].memory[7]", "min (9) is above max (8)"),
 ]

@@ -143,7 +143,11 @@ def _syntax_issue(error: tomllib.TOMLDecodeError, text: str, path: str) -> PackI
 def _schema_issues(error: ValidationError, data: Any, locator: Locator,
                    path: str) -> Iterator[PackIssue]:
     for detail in error.errors(include_url=False):
-        at = _data_path(data, detail["loc"], missing=detail["type"] == "missing")
+        loc = tuple(detail["loc"])
+        kind = detail["type"]
+        if kind in ("union_tag_not_found", "union_tag_invalid"):  # point at the `kind` key
+            loc += (str(detail["ctx"]["discriminator"]).strip("'"),)
+        at = _data_path(data, loc, missing=kind in ("missing", "union_tag_not_found"))
         yield PackIssue(path, locator.line(at), dotted_key(at), _message(detail))
 
 
@@ -174,8 +178,11 @@ def _message(detail: Any) -> str:
     kind = detail["type"]
     if kind == "extra_forbidden":
         return "unknown key"
-    if kind == "missing":
+    if kind in ("missing", "union_tag_not_found"):
         return "required key is missing"
+    if kind == "union_tag_invalid":
+        ctx = detail["ctx"]
+        return f"unknown value {ctx['tag']!r}; expected one of {ctx['expected_tags']}"
     message = str(detail["msg"])
     message = message.removeprefix("Value error, ")
     if kind.endswith("_type") and "input" in detail:
