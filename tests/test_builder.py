@@ -4,6 +4,7 @@ keeps a program's meaning while never using more cycles."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 from machine.builder import Builder, BuildError
 from machine.config import TAKEHOME, MachineConfig
 from machine.isa import OPS, Engine
+from machine.loader import load_program
 from machine.program import Program, Symbol, validate
-from machine.simulator import Simulator
+from machine.simulator import Simulator, run_program
 
 # --- packing keeps the meaning: random straight-line programs ----------------------------
 
@@ -375,3 +377,39 @@ def test_a_constrained_machine_refuses_at_the_line_that_emits() -> None:
         b.mul(1, 2, 3)
     with pytest.raises(BuildError, match="no valu slots"):
         Builder(MachineConfig(slot_limits={"valu": 0})).vadd(0, 8, 16)
+
+
+# --- saving, and the documented example ---------------------------------------------------
+
+def _sum_to_ten() -> Builder:
+    b = Builder()
+    total, i = b.scalar("total"), b.scalar("i")
+    one = b.constant(1)
+    b.const(i, 10)
+    b.label("loop")
+    b.add(total, total, i)
+    b.sub(i, i, one)
+    b.cond_jump(i, "loop")
+    b.store(b.constant(0), total)
+    b.halt()
+    return b
+
+
+@pytest.mark.parametrize("suffix", [".vasm", ".json"])
+def test_saved_programs_load_back_and_run(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"sum{suffix}"
+    saved = _sum_to_ten().save(path, header={"name": "sum"} if suffix == ".vasm" else None)
+    loaded = load_program(path)
+    assert loaded.bundles == saved.bundles
+    if suffix == ".vasm":
+        assert (loaded.symbols, loaded.labels, loaded.header) == (saved.symbols, saved.labels,
+                                                                  saved.header)
+    result = run_program(loaded, [0])
+    assert result.ok and result.memory == [55] and result.cycles == 1 + 10 * 2 + 2
+
+
+def test_the_example_packs_into_fewer_cycles() -> None:
+    b = _sum_to_ten()
+    unpacked, packed = (run_program(b.program(pack=p), [0]) for p in (False, True))
+    assert unpacked.memory == packed.memory == [55]
+    assert (unpacked.cycles, packed.cycles) == (2 + 10 * 3 + 3, 1 + 10 * 2 + 2)
