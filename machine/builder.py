@@ -2,15 +2,17 @@
 
     from machine.builder import Builder
 
-    b = Builder()
-    x, total = b.scalar("x"), b.scalar("total")
-    one = b.constant(1)
+    b = Builder()                   # the take-home machine; Builder(MachineConfig(...)) too
+    total, i = b.scalar("total"), b.scalar("i")
+    one = b.constant(1)             # one `const`, shared by every later use
+    b.const(i, 10)
     b.label("loop")
-    b.add(total, total, x)
-    b.sub(x, x, one)
-    b.cond_jump(x, "loop")
+    b.add(total, total, i)
+    b.sub(i, i, one)
+    b.cond_jump(i, "loop")
+    b.store(b.constant(0), total)   # m[0] = 55
     b.halt()
-    b.save("kernel.vasm")
+    b.save("sum.vasm")              # packed; a .json path writes the take-home's form
 
 Every operation of the op table is a method named by its mnemonic (`add`, `vload`,
 `multiply_add`, `cond_jump`; `and_` and `or_` because `and` and `or` are Python
@@ -36,7 +38,6 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ from typing import Any, TypeAlias
 from machine.config import TAKEHOME, MachineConfig
 from machine.isa import BY_MNEMONIC, OPS, WORD_MASK, Engine, Kind, OpSpec
 from machine.program import Annotation, Bundle, Program, Section, Slot, Symbol, slot_problems
+from machine.takehome_json import program_to_json_text
+from machine.vasm import format_program
 
 Operand: TypeAlias = Any
 """A scratch address or immediate (int), a label name (str) where the op takes a jump
@@ -276,12 +279,8 @@ class Builder:
         program = self.program(pack=pack, header=header)
         target = Path(path)
         if target.suffix.lower() == ".json":
-            from machine.takehome_json import program_to_json
-
-            text = json.dumps(program_to_json(program)) + "\n"
+            text = program_to_json_text(program)
         else:
-            from machine.vasm import format_program
-
             text = format_program(program)
         target.write_text(text, encoding="utf-8")
         return program
