@@ -32,8 +32,8 @@ def canonical_annotations(annotations: Iterable[Annotation], n_symbols: int, n_b
         limit = n_symbols if note.section is Section.SYMBOLS else n_bundles
         return note if note.index <= limit else Annotation(note.section, limit, note.text)
 
-    ordered = sorted((anchored(note) for note in annotations),
-                     key=lambda note: (note.section is Section.BUNDLES, note.index))
+    ordered = [anchored(note) for note in sorted(
+        annotations, key=lambda note: (note.section is Section.BUNDLES, note.index))]
 
     def at_start(key: tuple[Section, int]) -> bool:
         return key == (Section.SYMBOLS, 0) or (key == (Section.BUNDLES, 0) and n_symbols == 0)

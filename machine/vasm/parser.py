@@ -51,6 +51,11 @@ _TOKEN_RE = re.compile(r"[^\s,|#\[\]{}\"]+(?:\[[^\]]*\])?")
 _REF_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?")
 _LABEL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
 _JSON_START = "\"[{"
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_SINGLE_BAR = "a single '|' separates nothing; slots are separated by '||'"
+
+_UNRESOLVED = object()
+"""An operand whose name could not be resolved (None is a JSON value, so it cannot say that)."""
 
 _TAKEHOME_NAMES: dict[str, list[OpSpec]] = {}
 for _op in OPS:
@@ -228,12 +233,12 @@ class _Parser:
     # --- lines ----------------------------------------------------------------
 
     def run(self, text: str) -> Program:
-        lines = text.removeprefix("\ufeff").split("\n")
+        # Lines end with \n, \r\n or \r, as Python's universal newlines have it.
+        lines = _LINE_BREAK_RE.split(text.removeprefix("\ufeff"))
         if lines[-1] == "":
             lines.pop()  # the end of the last line, not a line
         start = self.read_header(lines)
-        for number, raw in enumerate(lines[start:], start=start + 1):
-            line = raw.removesuffix("\r")
+        for number, line in enumerate(lines[start:], start=start + 1):
             try:
                 self.read_line(_Scanner(line, number))
             except _LineError as error:
@@ -248,7 +253,7 @@ class _Parser:
     def read_header(self, lines: list[str]) -> int:
         count = 0
         for raw in lines:
-            found = HEADER_RE.fullmatch(raw.removesuffix("\r"))
+            found = HEADER_RE.fullmatch(raw)
             if not found:
                 break
             count += 1
@@ -456,6 +461,8 @@ class _Parser:
                 continue
             if scanner.at_slot_end():
                 return operands
+            if scanner.peek() == "|":
+                raise _LineError(_SINGLE_BAR, scanner.column)
             raise _LineError(f"expected ',' between operands, not {scanner.shown()}",
                              scanner.column)
 
@@ -467,6 +474,8 @@ class _Parser:
             scanner.pos = end
             return _Operand(text, column, value, is_json=True)
         token = scanner.match(_TOKEN_RE)
+        if not token and scanner.peek() == "|":
+            raise _LineError(_SINGLE_BAR, column)
         if not token:
             what = scanner.shown() if not scanner.at_slot_end() else "nothing"
             raise _LineError(f"expected an operand, not {what}", column)
@@ -556,11 +565,8 @@ class _Parser:
             group = groups.setdefault(entry.engine, [])
             if entry.spec is None:
                 continue
-            args = []
-            for arg in entry.args:
-                resolved = self.resolve(arg, symbols, labels)
-                ok = ok and resolved is not None
-                args.append(resolved)
+            args = [self.resolve(arg, symbols, labels) for arg in entry.args]
+            ok = ok and _UNRESOLVED not in args
             slot = Slot(entry.engine, entry.spec.name, tuple(args))
             group.append((slot, (entry.line, entry.column)))
         if not ok:
@@ -571,7 +577,7 @@ class _Parser:
         return bundle, tuple(pos for items in groups.values() for _, pos in items)
 
     def resolve(self, arg: Any, symbols: dict[str, Symbol], labels: dict[str, int]) -> Any:
-        """The value of an operand, or None after recording why it has none."""
+        """The value of an operand, or _UNRESOLVED after recording why it has none."""
         if isinstance(arg, _LabelRef):
             if arg.name in labels:
                 return labels[arg.name]
@@ -580,7 +586,7 @@ class _Parser:
             else:
                 message = f"unknown label {arg.name!r}" + _suggest(arg.name, labels)
             self.problem(message, arg.line, arg.column)
-            return None
+            return _UNRESOLVED
         if not isinstance(arg, _Ref):
             return arg
         symbol = symbols.get(arg.name)
@@ -590,13 +596,13 @@ class _Parser:
             else:
                 message = f"undeclared name {arg.name!r}" + _suggest(arg.name, symbols)
             self.problem(message, arg.line, arg.column)
-            return None
+            return _UNRESOLVED
         if arg.index is None:
             return symbol.address
         if arg.index >= symbol.length:
             self.problem(f"{arg.name}[{arg.index}] is outside {arg.name}, which has "
                          f"{symbol.length} word{'s' * (symbol.length > 1)}", arg.line, arg.column)
-            return None
+            return _UNRESOLVED
         return symbol.address + arg.index
 
 
