@@ -92,6 +92,9 @@ def parse_program(text: str, path: str | None = None, vlen: int = 8) -> Program:
         raise ProgramError([Problem("is empty", path=path)])
     if is_json_program(text, path):
         return program_from_json_text(text, path)
+    if is_json_program(text):  # no .vasm line begins with '['
+        raise ProgramError([Problem("looks like a take-home JSON program (it begins with '['), "
+                                    "but its name says .vasm; name it .json", path=path)])
     return parse(text, path, vlen)
 
 

@@ -113,6 +113,11 @@ def program_from_json_text(text: str, path: str | None = None) -> Program:
     return program_from_json(decode_json_text(text, path), path)
 
 
+def _is_sequence(value: object) -> bool:
+    """A JSON list, or a tuple of the take-home's Python form (but not a decoded object)."""
+    return isinstance(value, list | tuple) and not isinstance(value, ObjectPairs)
+
+
 class _Collector:
     def __init__(self, path: str | None):
         self.path = path
@@ -127,7 +132,7 @@ class _Collector:
 def program_from_json(data: object, path: str | None = None) -> Program:
     """A program from the take-home's form, as decoded JSON (or its Python form with tuples)."""
     problems = _Collector(path)
-    if not isinstance(data, list | tuple):
+    if not _is_sequence(data):
         problems.add(f"expected a JSON list of bundles, not {describe(data)}")
         raise ProgramError(problems.problems)
     bundles = [_bundle(b, raw, problems) for b, raw in enumerate(data)]
@@ -160,7 +165,7 @@ def _bundle(b: int, raw: object, problems: _Collector) -> Bundle | None:
             ok = False
             continue
         seen.add(engine)
-        if not isinstance(raw_slots, list | tuple):
+        if not _is_sequence(raw_slots):
             problems.add(f"{engine}: expected a list of slots, not {describe(raw_slots)}", b)
             ok = False
             continue
@@ -177,7 +182,7 @@ def _bundle(b: int, raw: object, problems: _Collector) -> Bundle | None:
 
 
 def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> Slot | None:
-    if not isinstance(raw, list | tuple) or not raw or not isinstance(raw[0], str):
+    if not _is_sequence(raw) or not raw or not isinstance(raw[0], str):
         problems.add(f"expected [operation, operand, ...], not {describe(raw)}", b, s, engine)
         return None
     args = []

@@ -1,0 +1,126 @@
+"""The take-home's JSON form: exact both ways, and every malformed bundle named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_vasm_roundtrip import json_values, programs
+
+from machine.isa import OPS, Engine
+from machine.program import Bundle, Program, ProgramError, Slot
+from machine.takehome_json import (
+    program_from_json,
+    program_from_json_text,
+    program_to_json,
+    program_to_json_text,
+)
+from machine.vasm import format_program, parse
+
+OP_NAMES = [*sorted({op.name for op in OPS}), "frob"]
+
+takehome_slots = st.builds(lambda name, args: [name, *args], st.sampled_from(OP_NAMES),
+                           st.lists(st.integers(-5, 2000) | json_values, max_size=4))
+takehome_bundles = st.lists(st.sampled_from([e.value for e in Engine]), unique=True,
+                            max_size=6).flatmap(
+    lambda engines: st.fixed_dictionaries(
+        {engine: st.lists(takehome_slots, max_size=3) for engine in engines}))
+takehome_programs = st.lists(takehome_bundles, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(takehome_programs)
+def test_json_text_to_program_to_json_is_identical(data: list) -> None:
+    text = json.dumps(data)
+    program = program_from_json_text(text, "k.json")
+    back = program_to_json(program)
+    assert back == data
+    assert json.dumps(back) == text  # engine key order included
+    assert json.loads(program_to_json_text(program)) == data
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs())
+def test_program_to_json_and_back_keeps_every_bundle(program: Program) -> None:
+    again = program_from_json(json.loads(json.dumps(program_to_json(program))))
+    # JSON has no place for names, labels or comments; the bundles themselves are exact.
+    assert again.bundles == tuple(Bundle(b.groups) for b in program.bundles)
+
+
+def test_empty_engines_and_empty_bundles_are_kept() -> None:
+    program = program_from_json_text('[{"flow": []}, {}, {"debug": [["comment", "x"]]}]')
+    assert [b.costs_cycle for b in program.bundles] == [True, False, False]
+    assert program_to_json(program) == [{"flow": []}, {}, {"debug": [["comment", "x"]]}]
+
+
+def test_engine_order_decides_the_bundle() -> None:
+    program = program_from_json([{"load": [["const", 1, 2]], "alu": [["+", 1, 1, 1]]}])
+    assert program.bundles[0].engines == (Engine.LOAD, Engine.ALU)
+
+
+def test_debug_operands_come_back_identical() -> None:
+    data = [{"debug": [["compare", 5, [0, 3, "idx"]], ["vcompare", 8, {"k": [1.5, None]}]]}]
+    program = program_from_json(data)
+    assert program.bundles[0].slots[1].args == (8, {"k": [1.5, None]})
+    assert program_to_json(program) == data
+
+
+def test_the_takehome_python_form_with_tuples_is_accepted() -> None:
+    program = program_from_json([{"valu": [("*", 4, 0, 0)], "debug": [("compare", 4, (0, "a"))]}])
+    assert program.bundles[0].slots[0] == Slot(Engine.VALU, "*", (4, 0, 0))
+    assert program_to_json(program) == [{"valu": [["*", 4, 0, 0]],
+                                         "debug": [["compare", 4, [0, "a"]]]}]
+
+
+def test_json_and_vasm_describe_the_same_program() -> None:
+    text = '[{"load": [["const", 0, 7]], "flow": [["jump", 0]]}, {"alu": [["//", 1, 2, 3]]}]'
+    program = program_from_json_text(text)
+    assert parse(format_program(program)).bundles == program.bundles
+    assert format_program(program) == "    const 0, 7 || jump 0\n    div 1, 2, 3\n"
+
+
+def test_to_json_copies_its_containers() -> None:
+    program = program_from_json([{"debug": [["compare", 1, [2]]]}])
+    program_to_json(program)[0]["debug"][0][2].append(3)
+    assert program.bundles[0].slots[0].args == (1, [2])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{}", "k.json: expected a JSON list of bundles, not {}"),
+        ("[[]]", "k.json, bundle 0: expected an object {engine: [slots]}, not []"),
+        ('[{}, {"alu": [], "alu": []}]', "k.json, bundle 1: engine alu appears twice"),
+        ('[{"alux": []}]', "k.json, bundle 0: unknown engine 'alux' (engines: alu, valu, load, "
+                           "store, flow, debug)"),
+        ('[{"alu": {}}]', "k.json, bundle 0: alu: expected a list of slots, not {}"),
+        ('[{"alu": [["+", 1, 2, 3], 5]}]',
+         "k.json, bundle 0, slot 1 (alu): expected [operation, operand, ...], not 5"),
+        ('[{"alu": [[]]}]', "k.json, bundle 0, slot 0 (alu): expected [operation, operand"),
+        ('[{"alu": [[1, 2]]}]', "k.json, bundle 0, slot 0 (alu): expected [operation, operand"),
+        ('[{"debug": [["compare", 1, {"a": 1, "a": 2}]]}]',
+         "k.json, bundle 0, slot 0 (debug): operand 2 of 'compare': duplicate key 'a'"),
+        ('[{"alu": [["+", 1, 2, NaN]]}]', "k.json: not valid JSON: NaN is not a JSON value"),
+        ('[{"alu": [["+", 1, 2, 1e999]]}]', "k.json: not valid JSON: number 1e999 is out of range"),
+        ('[{"alu": []},\n {"alu": [}]', "k.json:2:11: not valid JSON: Expecting value"),
+        ("[" * 100_000, "k.json: not valid JSON"),
+    ],
+)
+def test_malformed_json_programs_are_named_by_bundle_and_slot(text: str, message: str) -> None:
+    with pytest.raises(ProgramError) as caught:
+        program_from_json_text(text, "k.json")
+    assert str(caught.value).startswith(message)
+
+
+def test_every_bad_bundle_is_reported() -> None:
+    with pytest.raises(ProgramError) as caught:
+        program_from_json([5, {}, {"x": []}, {"alu": 1}])
+    assert [p.bundle for p in caught.value.problems] == [0, 2, 3]
+
+
+def test_invalid_operations_are_left_to_validation() -> None:
+    # The form is right; whether the machine knows "frob" is validate's question.
+    program = program_from_json([{"alu": [["frob", 1]]}], "k.json")
+    assert program.bundles[0].slots[0] == Slot(Engine.ALU, "frob", (1,))
