@@ -79,7 +79,8 @@ def canonical_notes(draw: st.DrawFn, n_symbols: int, n_bundles: int,
 
     Written from the documented rules, not from the library: the printer
     writes symbols then bundles; a comment belongs to the next item; never two
-    blank lines in a row, nor one at the start or the end of the body.
+    blank lines in a row, nor one at the start or the end of the body; always
+    one between the directives and the code.
     """
     bundle_items = n_bundles > 0 or bool(label_indices)
     anchors = [(Section.SYMBOLS, i) for i in range(n_symbols)]
@@ -92,7 +93,10 @@ def canonical_notes(draw: st.DrawFn, n_symbols: int, n_bundles: int,
     for position, (section, index) in enumerate(anchors):
         if position > 0:
             last_blank = False  # an item (directive, label or bundle) stands in between
-        for text in draw(st.lists(st.none() | comment_texts, max_size=2)):
+        texts = draw(st.lists(st.none() | comment_texts, max_size=2))
+        if (section, index) == (Section.BUNDLES, 0) and n_symbols:
+            texts = [None, *texts]  # a blank line always parts the directives from the code
+        for text in texts:
             if text is None and last_blank:
                 continue
             last_blank = text is None

@@ -20,7 +20,8 @@ def canonical_annotations(annotations: Iterable[Annotation], n_symbols: int, n_b
     The printer writes all symbols before all bundles. A comment stands before
     the next item (directive, label or bundle), so one after the last directive
     belongs to the bundles when there are any, and one in the bundle section
-    belongs to the symbols when the bundle section has no item at all.
+    belongs to the symbols when the bundle section has no item at all. A blank
+    line always stands between the directives and the code.
     """
     bundle_items = n_bundles > 0 or bool(label_indices)
 
@@ -61,4 +62,10 @@ def canonical_annotations(annotations: Iterable[Annotation], n_symbols: int, n_b
         kept.append(note)
     if kept and kept[-1].text is None and last_key is not None and at_end(last_key):
         kept.pop()
+    if n_symbols and bundle_items:
+        # A blank line always parts the directives from the code.
+        first_code = next((i for i, note in enumerate(kept) if note.section is Section.BUNDLES),
+                          len(kept))
+        if first_code == len(kept) or kept[first_code] != Annotation(Section.BUNDLES, 0, None):
+            kept.insert(first_code, Annotation(Section.BUNDLES, 0, None))
     return tuple(kept)
