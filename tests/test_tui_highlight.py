@@ -55,7 +55,12 @@ def test_header_comments_and_a_half_typed_string() -> None:
                                              ('"unfinished', Token.STRING)]
 
 
-@pytest.mark.parametrize("word", ["ad", "vfoo", "nop"])
+def test_nop_and_the_engine_it_keeps_present() -> None:
+    assert tokens("nop valu") == [("nop", Token.DIRECTIVE), ("valu", Token.VALU)]
+    assert tokens("nop") == [("nop", Token.DIRECTIVE)]
+
+
+@pytest.mark.parametrize("word", ["ad", "vfoo", "alu"])
 def test_words_in_mnemonic_position_that_are_not_ops(word: str) -> None:
     assert tokens(f"{word} 1")[0] == (word, Token.UNKNOWN_OP)
 

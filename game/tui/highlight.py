@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from machine.isa import BY_MNEMONIC, Engine
+from machine.vasm.syntax import ENGINE_BY_NAME, NOP
 
 
 class Token(StrEnum):
@@ -55,6 +56,8 @@ _PATTERNS = re.compile(r"""
 
 
 def _token_of_mnemonic(word: str) -> Token:
+    if word == NOP:
+        return Token.DIRECTIVE
     spec = BY_MNEMONIC.get(word)
     return ENGINE_TOKENS[spec.engine] if spec is not None else Token.UNKNOWN_OP
 
@@ -64,10 +67,11 @@ def line_spans(line: str, labels: Iterable[str] = ()) -> list[Span]:
     label_names = labels if isinstance(labels, set | frozenset) else set(labels)
     spans: list[Span] = []
     expect_op = True
+    after_nop = False
     pending_word: re.Match[str] | None = None
 
     def flush_word(as_label: bool) -> None:
-        nonlocal pending_word, expect_op
+        nonlocal pending_word, expect_op, after_nop
         if pending_word is None:
             return
         word = pending_word.group()
@@ -76,6 +80,9 @@ def line_spans(line: str, labels: Iterable[str] = ()) -> list[Span]:
         elif expect_op:
             token = _token_of_mnemonic(word)
             expect_op = False
+            after_nop = word == NOP
+        elif after_nop and word in ENGINE_BY_NAME:
+            token = ENGINE_TOKENS[ENGINE_BY_NAME[word]]
         else:
             token = Token.LABEL if word in label_names else Token.NAME
         spans.append(Span(pending_word.start(), pending_word.end(), token))

@@ -133,10 +133,12 @@ class BrowserScreen(Screen[None]):
             self.notify(message, title="A pack cannot be loaded", severity="error", timeout=10)
         self.query_one(LoadingIndicator).display = False
         wanted = highlighted if highlighted in statuses else next(iter(statuses), None)
-        for pack_node in pack_nodes.values():
-            for node in pack_node.children:
-                if node.data == wanted:
-                    tree.move_cursor(node)
+        if wanted is not None:
+            self.show_puzzle(statuses[wanted])
+            nodes = [node for pack_node in pack_nodes.values() for node in pack_node.children
+                     if node.data == wanted]
+            # The tree knows its nodes' lines only after it has laid them out.
+            tree.call_after_refresh(tree.move_cursor, nodes[0])
 
     @on(Tree.NodeHighlighted, "#puzzles")
     def show_details(self, event: Tree.NodeHighlighted[str]) -> None:

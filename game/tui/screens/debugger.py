@@ -73,6 +73,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         Binding("e", "run('end')", "To end"),
         Binding("r", "reset", "Reset"),
         Binding("space,f9", "toggle_breakpoint", "Breakpoint"),
+        Binding("m", "toggle_view", "Scratch/Memory"),
         Binding("x", "toggle_hex", "Hex"),
         Binding("t", "next_test", "Test"),
         Binding("k", "next_core", "Core"),
@@ -231,6 +232,10 @@ class DebuggerScreen(Screen[frozenset[int]]):
     def watch_core(self) -> None:
         if self.is_mounted:
             self._show_state()
+
+    def action_toggle_view(self) -> None:
+        views = self.query_one("#views", TabbedContent)
+        views.active = "memory-tab" if views.active == "scratch-tab" else "scratch-tab"
 
     def action_toggle_hex(self) -> None:
         for grid in self.query(WordGrid):

@@ -64,7 +64,7 @@ class PuzzleScreen(Screen[None]):
         Binding("f3", "copy", "Copy"),
         Binding("f2", "rename", "Rename"),
         Binding("f8", "delete", "Delete"),
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", priority=True),
     ]
 
     def __init__(self, context: GameContext, puzzle_id: str):
