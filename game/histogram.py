@@ -22,7 +22,8 @@ bundles alone, engines in their meaningful order) with debug slots removed.
 Comments, names, labels, declarations, the header and the text layout are
 not part of that form, and debug slots never change a run, so reformatting or
 renaming a solution, or adding comments or assertions, does not make a copy
-look distinct.
+look distinct. The order of engines within a bundle is part of it: it decides
+which write wins when two slots write the same word.
 
 JSON format, version 1 (what `to_json` writes and `from_json` reads; unknown
 keys are rejected, and the counts and edges are checked against the points)::

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "game.cli.machine_commands",
     "game.cli.trace_command",
     "game.cli.play_command",
+    "game.cli.hist_commands",
 )
 """Modules with a `register(subparsers)` function, in help order."""
 

@@ -1,0 +1,327 @@
+"""`vliw hist`: score histograms in the terminal, and building, merging, rebuilding them.
+
+    vliw hist PUZZLE [--solution FILE] [--histogram FILE.json] [--json] [--width N]
+    vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
+    vliw hist merge A.json B.json... -o FILE.json
+    vliw hist rebuild [--check]
+
+`vliw hist PUZZLE` shows the puzzle's histograms (the shipped ones, or
+`--histogram FILE`) with its named marks, a cycles-by-instructions Pareto
+view, and the player's best scores from the score store. With `--solution`
+the file is validated as `vliw check` does; if it passes, it is recorded in
+the score store (unless `--no-record`) and placed on every histogram.
+
+`build` validates every solution below DIR: invalid ones are reported on
+stderr and not counted, identical programs are counted once. `merge` unites
+histograms of one puzzle (a solution in several files counts once).
+`rebuild` rebuilds the shipped histograms (puzzles/histograms/) from the
+shipped solutions (solutions/); with `--check` it writes nothing and exits 1
+if any is stale. Exit codes: 0 done; 1 a solution fails, or stale or invalid
+shipped data; 2 unreadable or invalid input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from game.catalog import PuzzleEntry
+from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
+from game.cli.pack_commands import add_pack_option, find_puzzle, open_catalog
+from game.histogram import Histogram, HistogramError, Point, Standing, pareto_front, read_histogram
+from game.histogram_build import (
+    Build,
+    BuildError,
+    InvalidSolution,
+    build_histogram,
+    puzzle_histogram,
+    rebuild_shipped,
+    solution_files,
+    validate_solution,
+    write_rebuilt,
+)
+from game.histogram_text import report_lines
+from game.paths import atomic_write_text
+from game.store import Best, ScoreStore, StoreError
+
+ACTIONS = ("build", "merge", "rebuild")
+MIN_WIDTH, MAX_WIDTH = 60, 160
+USAGE = """vliw hist PUZZLE [--solution FILE] [--histogram FILE.json] [--json] [--width N]
+       vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
+       vliw hist merge A.json B.json... -o FILE.json
+       vliw hist rebuild [--check]"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "hist", help="score histograms: show, build, merge, rebuild", usage=USAGE,
+        description="Show a puzzle's histograms of recorded solutions with your score marked;"
+                    " build a histogram from a folder of solutions; merge shared histograms;"
+                    " rebuild the shipped ones.")
+    parser.add_argument("target", metavar="PUZZLE|build|merge|rebuild",
+                        help="a puzzle id (PACK/PUZZLE) to show, or an action")
+    parser.add_argument("inputs", nargs="*", metavar="PATH",
+                        help="build: the folder of solutions; merge: the histogram files")
+    shown = parser.add_argument_group("showing a puzzle")
+    shown.add_argument("--solution", metavar="FILE", help="validate, record and place this file")
+    shown.add_argument("--histogram", metavar="FILE.json",
+                       help="show this histogram file instead of the shipped one")
+    shown.add_argument("--no-record", action="store_true",
+                       help="do not record the solution in the score store")
+    shown.add_argument("--json", action="store_true", help="print one JSON object")
+    shown.add_argument("--width", type=int, metavar="N",
+                       help=f"text width (default: the terminal's, {MIN_WIDTH}..{MAX_WIDTH})")
+    made = parser.add_argument_group("build, merge and rebuild")
+    made.add_argument("--puzzle", metavar="PACK/PUZZLE", help="build: the puzzle solved")
+    made.add_argument("-o", "--output", metavar="FILE.json", help="build, merge: the file made")
+    made.add_argument("--check", action="store_true",
+                      help="rebuild: write nothing, exit 1 if a shipped histogram is stale")
+    add_pack_option(parser)
+    parser.set_defaults(func=run_hist)
+
+
+def run_hist(args: argparse.Namespace) -> int:
+    action = args.target if args.target in ACTIONS else "show"
+    _refuse_foreign_options(args, action)
+    if action == "build":
+        return _build(args)
+    if action == "merge":
+        return _merge(args)
+    if action == "rebuild":
+        return _rebuild(args)
+    return _show(args)
+
+
+_OPTIONS_OF = {
+    "show": {"solution", "histogram", "no_record", "json", "width", "pack"},
+    "build": {"puzzle", "output", "pack"},
+    "merge": {"output"},
+    "rebuild": {"check"},
+}
+_FLAG_NAMES = {"solution": "--solution", "histogram": "--histogram", "no_record": "--no-record",
+               "json": "--json", "width": "--width", "pack": "--pack", "puzzle": "--puzzle",
+               "output": "--output", "check": "--check"}
+
+
+def _refuse_foreign_options(args: argparse.Namespace, action: str) -> None:
+    for name, flag in _FLAG_NAMES.items():
+        if getattr(args, name) not in (None, False, []) and name not in _OPTIONS_OF[action]:
+            raise CliError(f"{flag} does not go with {'a puzzle' if action == 'show' else action}"
+                           " (see vliw hist --help)")
+    if action == "show" and args.inputs:
+        raise CliError(f"unexpected {args.inputs[0]!r} after the puzzle id")
+
+
+# --- show ---------------------------------------------------------------------------------------
+
+def _show(args: argparse.Namespace) -> int:
+    if args.width is not None and not MIN_WIDTH <= args.width <= MAX_WIDTH:
+        raise CliError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH}, not {args.width}")
+    entry = find_puzzle(open_catalog(args.pack), args.target)
+    histogram = _histogram_for(entry, args.histogram)
+    player: Point | None = None
+    if args.solution:
+        try:
+            player = validate_solution(entry, _existing_file(args.solution))
+        except InvalidSolution as error:
+            raise CliError(f"not placed on the histograms: {error}", EXIT_FAILED) from None
+        except BuildError as error:
+            raise CliError(str(error)) from None
+    best = _record_and_best(entry, args, player)
+    if args.json:
+        print_json(_show_json(entry, histogram, player, best))
+        return EXIT_OK
+    width = args.width or min(max(shutil.get_terminal_size((80, 24)).columns, MIN_WIDTH),
+                              MAX_WIDTH)
+    console = Console(soft_wrap=True, highlight=False, emoji=False, markup=False)
+    console.print(f"{entry.id}: {entry.puzzle.title}", style="bold")
+    console.print()
+    for line in report_lines(histogram, player=player, marks=entry.puzzle.marks, width=width):
+        console.print(line)
+    if best:
+        console.print()
+        console.print("your best: " + ", ".join(
+            f"{b.metric} {b.value:,} ({b.solution})" for b in best.values()))
+    return EXIT_OK
+
+
+def _existing_file(path: str) -> Path:
+    if not Path(path).is_file():
+        raise CliError(f"{path}: no such file")
+    return Path(path)
+
+
+def _histogram_for(entry: PuzzleEntry, shared: str | None) -> Histogram:
+    try:
+        if shared is None:
+            return puzzle_histogram(entry)
+        histogram = read_histogram(_existing_file(shared))
+    except HistogramError as error:
+        raise CliError(str(error)) from None
+    if histogram.puzzle != entry.id:
+        raise CliError(f"{shared}: holds the histogram of {histogram.puzzle}, not {entry.id}")
+    return histogram
+
+
+def _record_and_best(entry: PuzzleEntry, args: argparse.Namespace,
+                     player: Point | None) -> dict[str, Best]:
+    """Record a passing solution (unless told not to) and read the player's bests."""
+    try:
+        with ScoreStore.open() as store:
+            if player is not None and not args.no_record:
+                name = Path(args.solution).stem
+                return dict(store.record(entry.id, name, player.hash, player.scores).best)
+            return store.best(entry.id)
+    except StoreError as error:
+        raise CliError(str(error)) from None
+
+
+def _standing_json(standing: Standing) -> dict[str, Any]:
+    return {
+        "value": standing.value,
+        "position": standing.position.value,
+        "bucket": standing.bucket,
+        "better_than": standing.better_than,
+        "ties": standing.ties,
+        "total": standing.total,
+        "percent_better": standing.percent_better,
+        "new_best": standing.is_new_best,
+        "new_worst": standing.is_new_worst,
+    }
+
+
+def _show_json(entry: PuzzleEntry, histogram: Histogram, player: Point | None,
+               best: dict[str, Best]) -> dict[str, Any]:
+    data = histogram.to_json()
+    for metric, bars in data["metrics"].items():
+        bars["marks"] = [
+            {"label": mark.label, **_standing_json(histogram.standing(metric, mark.value))}
+            for mark in entry.puzzle.marks if mark.metric == metric]
+        if player is not None:
+            bars["player"] = _standing_json(histogram.standing(metric, player.scores[metric]))
+    points = [p for p in histogram.points if player is None or p.hash != player.hash]
+    points += [player] if player is not None else []
+    axes = [m for m in ("cycles", "instructions") if m in histogram.metrics]
+    return {
+        "puzzle": entry.id,
+        "solutions": len(histogram),
+        "metrics": data["metrics"],
+        "points": data["points"],
+        "player": None if player is None else {"hash": player.hash, **player.scores},
+        "pareto": None if len(axes) < 2 else {
+            "x": axes[0], "y": axes[1], "front": sorted(pareto_front(points, axes))},
+        "best": {metric: {"value": b.value, "solution": b.solution, "hash": b.content_hash}
+                 for metric, b in best.items()},
+    }
+
+
+# --- build, merge, rebuild ----------------------------------------------------------------------
+
+def _output(args: argparse.Namespace, action: str) -> Path:
+    if not args.output:
+        raise CliError(f"{action} needs -o FILE.json")
+    return Path(args.output)
+
+
+def _write(path: Path, histogram: Histogram) -> None:
+    try:
+        atomic_write_text(path, histogram.to_text())
+    except OSError as error:
+        raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def _report_build(build: Build, folder: Path | None = None) -> None:
+    def shown(path: Path) -> str:
+        return str(path.relative_to(folder)) if folder is not None else str(path)
+
+    for skipped in build.skipped:
+        print(f"not counted: {skipped.reason}", file=sys.stderr)
+    for duplicate in build.duplicates:
+        print(f"counted once: {shown(duplicate.path)} is the same program as"
+              f" {shown(duplicate.same_as)}", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    if len(args.inputs) != 1:
+        raise CliError("build takes one folder of solutions: vliw hist build DIR --puzzle"
+                       " PACK/PUZZLE -o FILE.json")
+    if not args.puzzle:
+        raise CliError("build needs --puzzle PACK/PUZZLE")
+    folder = Path(args.inputs[0])
+    if not folder.is_dir():
+        raise CliError(f"{folder}: no such folder")
+    output = _output(args, "build")
+    entry = find_puzzle(open_catalog(args.pack), args.puzzle)
+    files = solution_files(folder)
+    if not files:
+        raise CliError(f"{folder}: no solution files (.vasm, .json) below it")
+    try:
+        build = build_histogram(entry, files)
+    except BuildError as error:
+        raise CliError(str(error)) from None
+    _report_build(build, folder)
+    _write(output, build.histogram)
+    print(f"{output}: {len(build.histogram)} distinct solutions of {entry.id}"
+          f" ({len(build.skipped)} not counted, {len(build.duplicates)} duplicates)")
+    return EXIT_OK
+
+
+def _merge(args: argparse.Namespace) -> int:
+    if len(args.inputs) < 2:
+        raise CliError("merge takes two or more histogram files: vliw hist merge A.json B.json"
+                       " -o C.json")
+    output = _output(args, "merge")
+    try:
+        histograms = [read_histogram(_existing_file(path)) for path in args.inputs]
+        merged = histograms[0]
+        for path, other in zip(args.inputs[1:], histograms[1:], strict=True):
+            try:
+                merged = merged.merge(other)
+            except HistogramError as error:
+                raise HistogramError(f"{path}: {error}") from None
+    except HistogramError as error:
+        raise CliError(str(error)) from None
+    _write(output, merged)
+    listed = sum(len(h) for h in histograms)
+    print(f"{output}: {len(merged)} distinct solutions of {merged.puzzle}"
+          f" ({listed - len(merged)} listed in more than one file)")
+    return EXIT_OK
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    if args.inputs:
+        raise CliError("rebuild takes no paths: it rebuilds every shipped histogram")
+    try:
+        results = rebuild_shipped(progress=lambda path: print(f"validating {path}",
+                                                               file=sys.stderr))
+    except BuildError as error:
+        raise CliError(str(error)) from None
+    invalid = False
+    for result in results:
+        if result.build is not None:
+            _report_build(result.build)
+            invalid = invalid or bool(result.build.skipped)
+    stale = [r for r in results if r.stale]
+    if args.check:
+        for result in stale:
+            state = "belongs to no shipped puzzle" if result.text is None else "is stale"
+            print(f"{result.path} {state}", file=sys.stderr)
+        if stale:
+            print("run `vliw hist rebuild` to rebuild it", file=sys.stderr)
+        elif not invalid:
+            print(f"{len(results)} shipped histograms are up to date")
+        return EXIT_FAILED if stale or invalid else EXIT_OK
+    try:
+        write_rebuilt(results)
+    except OSError as error:
+        raise CliError(f"cannot write: {error}") from None
+    for result in stale:
+        print(f"{'removed' if result.text is None else 'rebuilt'} {result.path}")
+    print(f"{len(results) - len(stale)} shipped histograms were already up to date")
+    return EXIT_FAILED if invalid else EXIT_OK
+
