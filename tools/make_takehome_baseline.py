@@ -39,7 +39,9 @@ _ALU = {"+": "add", "^": "xor", "<<": "shl", ">>": "shr"}
 """Mnemonics of the hash's operations."""
 
 
-def baseline_program(rounds: int = ROUNDS, batch: int = BATCH) -> Program:
+def baseline_program(rounds: int = ROUNDS, batch: int = BATCH,
+                     puzzle: str = "takehome/tree-kernel") -> Program:
+    """The starter for `rounds` rounds of `batch` walkers; `puzzle` goes in the header."""
     b = Builder(TAKEHOME)
     tmp1, tmp2, tmp3 = b.scalar("tmp1"), b.scalar("tmp2"), b.scalar("tmp3")
     header = {name: b.scalar(name) for name in HEADER_NAMES}
@@ -87,7 +89,7 @@ def baseline_program(rounds: int = ROUNDS, batch: int = BATCH) -> Program:
     program = b.program(pack=False)
     cycles = sum(bundle.costs_cycle for bundle in program.bundles)  # straight-line: every one runs
     return program.with_header(
-        puzzle="takehome/tree-kernel",
+        puzzle=puzzle,
         name="baseline",
         cycles=str(cycles),
         instructions=str(program.instruction_count()),

@@ -1,0 +1,228 @@
+"""The packed tree kernel: every walker's whole journey as one dataflow graph, list-scheduled.
+
+Facts of the machine and of the kernel it uses (spec/tree-kernel.md):
+
+- Walkers start at the root and each round goes one level down, wrapping to the
+  root after the bottom, so round r reads only level r mod (height + 1). The top
+  `select_levels` levels (15 nodes for 4) are read once into scratch and picked
+  per lane with `vselect` on the bits of the walker's past few values: no gather,
+  and the flow engine that does it is otherwise idle. Deeper levels are gathered,
+  one load per lane: the load engine is the bottleneck.
+- The walker keeps `d = idx + 3` rather than its index: `d' = d*2 + (val | ~1)`
+  is one `multiply_add` after one `or`, since `val | ~1` is `(val & 1) - 2`, and the
+  node's address is `d + forest - 3`. No wrap test is needed: where a walker falls
+  off the bottom is known in advance, and there it restarts from the root.
+- Hash stages of the form `(a + c) + (a << s)` are one `multiply_add`.
+- Values stay in scratch from the first round to the last: one vload and one
+  vstore per vector of 8 walkers; indices are never stored (they are not checked).
+
+Each vector of walkers is one chain of operations; the scheduler (`scheduler.py`)
+interleaves the chains so that the valu, the alu (taking lane-wise work when the
+valu is full), the load engine's gathers and the flow engine's selects overlap.
+"""
+
+from __future__ import annotations
+
+from machine.builder import Builder
+from machine.config import TAKEHOME, MachineConfig
+from machine.isa import WORD_MASK, lookup
+from machine.program import Program
+from tools.kernels.scheduler import Graph, Op, Value, schedule
+from tools.kernels.tree import TreeSize, hash_stages
+
+SELECT_LEVELS = 4
+"""Tree levels read from scratch with vselect instead of gathered."""
+
+START_RESERVE = 12
+"""Free registers a vector of walkers needs before it may start."""
+
+
+class _Kernel:
+    """Builds the graph; pinned values (constants) get their scratch from the builder."""
+
+    def __init__(self, size: TreeSize, builder: Builder, select_levels: int) -> None:
+        self.size = size
+        self.b = builder
+        self.vlen = builder.config.vlen
+        self.graph = Graph(self.vlen)
+        self.levels = min(select_levels, size.height + 1)
+        self.chain = -1
+        self.step = 0
+        self.scalars: dict[int, Value] = {}
+        self.vectors: dict[int, Value] = {}
+        self.starts: set[int] = set()
+
+    # --- building blocks ------------------------------------------------------------
+
+    def _op(self, kind: str, name: str, dst: Value | None, *srcs: Value,
+            imm: tuple[int, ...] = ()) -> Op:
+        self.step += 1
+        return self.graph.op(kind, name, dst, srcs, imm, (self.chain, self.step))
+
+    def scalar(self, value: int) -> Value:
+        word = value & WORD_MASK
+        if word not in self.scalars:
+            name = f"c{word}" if word < 0x10000 else f"c{word:#x}"
+            pinned = self.graph.value(name, 1, self.b.scalar(name))
+            self._op("load", "const", pinned, imm=(word,))
+            self.scalars[word] = pinned
+        return self.scalars[word]
+
+    def vector(self, value: int) -> Value:
+        word = value & WORD_MASK
+        if word not in self.vectors:
+            source = self.scalar(word)
+            name = f"v{source.name}"
+            pinned = self.graph.value(name, self.vlen, self.b.vector(name))
+            self._op("valu", "vbroadcast", pinned, source)
+            self.vectors[word] = pinned
+        return self.vectors[word]
+
+    def temp(self, name: str) -> Value:
+        return self.graph.value(name, self.vlen)
+
+    def bin(self, name: str, a: Value, b: Value) -> Value:
+        out = self.temp(name)
+        self._op("bin", name, out, a, b)
+        return out
+
+    def madd(self, a: Value, b: Value, c: Value) -> Value:
+        out = self.temp("madd")
+        self._op("valu", "multiply_add", out, a, b, c)
+        return out
+
+    def vselect(self, cond: Value, if_set: Value, if_clear: Value) -> Value:
+        out = self.temp("select")
+        self._op("flow", "vselect", out, cond, if_set, if_clear)
+        return out
+
+    # --- the kernel -----------------------------------------------------------------
+
+    def build(self) -> None:
+        size, vlen = self.size, self.vlen
+        groups = size.batch // vlen
+        self.nodes = self._top_nodes()
+        self.addresses = self.b.array("value_addresses", groups)
+        base = self.scalar(size.values)
+        step = self.scalar(vlen)
+        previous = None
+        for group in range(groups):
+            self.chain, self.step = group, 0
+            address = self.graph.value(f"value_addresses[{group}]", 1, self.addresses + group)
+            if previous is None:
+                self._op("alu", "+", address, base, self.scalar(0))
+            else:
+                self._op("alu", "+", address, previous, step)
+            previous = address
+            self._walk(address)
+
+    def _top_nodes(self) -> list[Value]:
+        """Vectors of the node values of the selected levels, read with vloads."""
+        count = 2 ** self.levels - 1
+        if count <= 1:
+            return [self.vector_of_node(0, None)] if count else []
+        blocks = -(-count // self.vlen)
+        if self.size.forest + blocks * self.vlen > self.size.memory_words:
+            raise ValueError("the top nodes cannot be read in whole vectors")
+        words = self.b.array("top_nodes", blocks * self.vlen)
+        nodes = []
+        for block in range(blocks):
+            pinned = self.graph.value(f"top_nodes{block}", vlen := self.vlen,
+                                      words + block * vlen)
+            self._op("load", "vload", pinned, self.scalar(self.size.forest + block * vlen))
+            for lane in range(vlen):
+                if block * vlen + lane < count:
+                    nodes.append(self.vector_of_node(block * vlen + lane,
+                                                     self.graph.view(pinned, lane)))
+        return nodes
+
+    def vector_of_node(self, index: int, word: Value | None) -> Value:
+        name = f"node{index}"
+        pinned = self.graph.value(name, self.vlen, self.b.vector(name))
+        assert word is not None
+        self._op("valu", "vbroadcast", pinned, word)
+        return pinned
+
+    def _walk(self, address: Value) -> None:
+        """One vector of walkers through every round, then its values back to memory."""
+        size = self.size
+        value = self.temp("values")
+        self.starts.add(id(self._op("load", "vload", value, address)))
+        bits: list[Value] = []
+        d: Value | None = None
+        for round_ in range(size.rounds):
+            level = round_ % (size.height + 1)
+            if level < self.levels:
+                node = self._select(level, bits)
+            else:
+                d = d if d is not None else self.vector(3)
+                node = self.temp("node")
+                self._op("gather", "load_offset", node,
+                         self.bin("+", d, self.vector(size.forest - 3)))
+            value = self._hash(self.bin("^", value, node))
+            if round_ == size.rounds - 1 or level == size.height:
+                bits, d = [], None
+            elif level + 1 < self.levels:
+                bits.append(self.bin("&", value, self.vector(1)))
+            elif level + 1 == self.levels:
+                d = self._first_d([*bits, self.bin("&", value, self.vector(1))])
+                bits = []
+            else:
+                assert d is not None
+                d = self.madd(d, self.vector(2), self.bin("|", value, self.vector(~1)))
+        self._op("store", "vstore", None, address, value)
+
+    def _select(self, level: int, bits: list[Value]) -> Value:
+        """The node of `level` each lane stands on, picked by the bits of past rounds."""
+        first = 2**level - 1
+        candidates = self.nodes[first:first + 2**level]
+        for bit in reversed(bits[:level]):
+            candidates = [self.vselect(bit, candidates[i + 1], candidates[i])
+                          for i in range(0, len(candidates), 2)]
+        return candidates[0]
+
+    def _first_d(self, bits: list[Value]) -> Value:
+        """d = idx + 3 at the first gathered level, from the bits of the levels above."""
+        total = bits[0]
+        for bit in bits[1:]:
+            total = self.madd(total, self.vector(2), bit)
+        return self.bin("+", total, self.vector(2**self.levels + 2))
+
+    def _hash(self, value: Value) -> Value:
+        for stage in hash_stages():
+            multiplier = stage.multiplier
+            if multiplier is not None:
+                value = self.madd(value, self.vector(multiplier), self.vector(stage.c1))
+            else:
+                left = self.bin(stage.op1, value, self.vector(stage.c1))
+                right = self.bin(stage.op3, value, self.vector(stage.shift))
+                value = self.bin(stage.op2, left, right)
+        return value
+
+
+def packed_program(size: TreeSize, config: MachineConfig = TAKEHOME,
+                   select_levels: int = SELECT_LEVELS) -> Program:
+    if size.batch % config.vlen:
+        raise ValueError(f"{size.puzzle}: {size.batch} walkers do not fill vectors of"
+                         f" {config.vlen}")
+    builder = Builder(config)
+    kernel = _Kernel(size, builder, select_levels)
+    kernel.build()
+    first = builder.scratch_used
+    count = (config.scratch_size - first) // config.vlen
+    registers = [first + i * config.vlen for i in range(count)]
+    starts = kernel.starts
+
+    def admit(op: Op, free: int) -> bool:
+        return id(op) not in starts or free >= START_RESERVE
+
+    result = schedule(kernel.graph, config, registers, admit)
+    for index in range(result.registers):
+        builder.vector(f"r{index}")
+    for bundle in result.bundles:
+        with builder.bundle():
+            for engine, name, args in bundle:
+                spec = lookup(engine, name)
+                assert spec is not None
+                builder.emit(spec.mnemonic, *args)
+    return builder.program()
