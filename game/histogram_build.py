@@ -109,8 +109,13 @@ class Build:
     duplicates: list[Duplicate] = field(default_factory=list)
 
 
+Measure = Callable[[PuzzleEntry, Path], Point]
+"""How a file becomes a point: `validate_solution`, or InvalidSolution."""
+
+
 def build_histogram(entry: PuzzleEntry, files: Iterable[Path],
-                    progress: Callable[[Path], None] | None = None) -> Build:
+                    progress: Callable[[Path], None] | None = None,
+                    measure: Measure = validate_solution) -> Build:
     """Validate each file; count each distinct passing program once."""
     points: dict[str, tuple[Point, Path]] = {}
     counted: list[Path] = []
@@ -120,7 +125,7 @@ def build_histogram(entry: PuzzleEntry, files: Iterable[Path],
         if progress is not None:
             progress(path)
         try:
-            point = validate_solution(entry, path)
+            point = measure(entry, path)
         except InvalidSolution as error:
             skipped.append(Skipped(path, str(error)))
             continue
@@ -145,7 +150,8 @@ class Rebuilt:
 
 
 def rebuild_shipped(catalog: Catalog | None = None, solutions: Path = SOLUTIONS_DIR,
-                    progress: Callable[[Path], None] | None = None) -> list[Rebuilt]:
+                    progress: Callable[[Path], None] | None = None,
+                    measure: Measure = validate_solution) -> list[Rebuilt]:
     """Fresh histograms for every shipped puzzle, and the stored files no puzzle owns.
 
     Writes nothing: `write_rebuilt` does. Packs that fail to load are BuildErrors.
@@ -162,7 +168,7 @@ def rebuild_shipped(catalog: Catalog | None = None, solutions: Path = SOLUTIONS_
             entry = PuzzleEntry(pack, puzzle, paths[pack.id])
             folder = solutions / pack.id / puzzle.id
             files = solution_files(folder) if folder.is_dir() else []
-            build = build_histogram(entry, files, progress)
+            build = build_histogram(entry, files, progress, measure)
             path = histogram_path(entry)
             expected.add(path.resolve())
             text = build.histogram.to_text()

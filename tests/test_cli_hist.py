@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import pytest
 
 from game.catalog import Catalog
-from game.cli import main
+from game.cli import hist_commands, main
 from game.histogram import Histogram, from_json, read_histogram
 from game.histogram_build import histogram_path, rebuild_shipped, write_rebuilt
 from game.store import ScoreStore
@@ -310,3 +311,21 @@ def test_rebuild_finds_stale_and_orphaned_histograms_and_fixes_them(pack, soluti
 def read_histogram_text(text: str | None) -> Histogram:
     assert text is not None
     return from_json(json.loads(text))
+
+
+def test_rebuild_check_exits_1_when_stale_and_rebuild_makes_it_fresh(capsys, pack, solutions,
+                                                                      tmp_path, monkeypatch):
+    shipped = tmp_path / "shipped"
+    write_json(shipped / "testpack" / "double" / "adding.json", BY_ADDING)
+    monkeypatch.setattr(hist_commands, "rebuild_shipped", functools.partial(
+        rebuild_shipped, Catalog(directory=pack.parent), shipped))
+    code, _, err = run(capsys, "hist", "rebuild", "--check")
+    assert code == 1 and "double.json is stale" in err and "other.json is stale" in err
+    assert not (pack.parent / "histograms").exists()  # --check writes nothing
+    code, out, _ = run(capsys, "hist", "rebuild")
+    assert code == 0 and "rebuilt" in out and (pack.parent / "histograms").is_dir()
+    code, out, _ = run(capsys, "hist", "rebuild", "--check")
+    assert code == 0 and out.strip() == "2 shipped histograms are up to date"
+    write_json(shipped / "testpack" / "double" / "wrong.json", WRONG)
+    code, _, err = run(capsys, "hist", "rebuild", "--check")
+    assert code == 1 and "not counted:" in err and "wrong.json" in err

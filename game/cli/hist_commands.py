@@ -23,6 +23,7 @@ shipped data; 2 unreadable or invalid input.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -297,8 +298,8 @@ def _rebuild(args: argparse.Namespace) -> int:
     if args.inputs:
         raise CliError("rebuild takes no paths: it rebuilds every shipped histogram")
     try:
-        results = rebuild_shipped(progress=lambda path: print(f"validating {path}",
-                                                               file=sys.stderr))
+        results = rebuild_shipped(progress=lambda path: print(
+            f"validating {os.path.relpath(path)}", file=sys.stderr))
     except BuildError as error:
         raise CliError(str(error)) from None
     invalid = False
