@@ -287,6 +287,16 @@ class Histogram:
             total=len(scores),
         )
 
+    def spanning(self, metric: str, values: Iterable[int]) -> MetricHistogram:
+        """The metric's buckets widened to span `values` too (marks, the player's score).
+
+        For display: every value shown then sits on a bucket, while the counts
+        still count only the recorded solutions. With no solutions there are
+        no buckets to widen.
+        """
+        scores = [p.scores[metric] for p in self.points]
+        return _bars_for(metric, scores, values) if scores else self.bars[metric]
+
     def merge(self, other: Histogram) -> Histogram:
         """The union of two histograms of the same puzzle and metrics."""
         if other.puzzle != self.puzzle:
@@ -327,8 +337,8 @@ class Histogram:
                 f'  "points": [{block(points) if points else ""}]\n}}\n')
 
 
-def _bars_for(metric: str, scores: Sequence[int]) -> MetricHistogram:
-    scale, edges = bucket_edges(scores)
+def _bars_for(metric: str, scores: Sequence[int], span: Iterable[int] = ()) -> MetricHistogram:
+    scale, edges = bucket_edges([*scores, *span])
     counts = [0] * max(len(edges) - 1, 0)
     bars = MetricHistogram(metric, scale, tuple(edges), ())
     for score in scores:

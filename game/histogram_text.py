@@ -27,8 +27,8 @@ from rich.text import Text
 
 from game.histogram import (
     Histogram,
+    MetricHistogram,
     Point,
-    Position,
     Scale,
     Standing,
     bucket_edges,
@@ -114,76 +114,68 @@ class _Note:
     style: str
 
 
-def _notes_by_place(histogram: Histogram, metric: str, player: int | None,
-                    marks: Sequence[Mark]) -> dict[Position | int, list[_Note]]:
-    """Notes (the player, then marks best first) keyed by bucket index or by outside position."""
-    bars = histogram.bars[metric]
-    placed: dict[Position | int, list[_Note]] = {}
+def _shown_bars(histogram: Histogram, metric: str, player: int | None,
+                marks: Sequence[Mark]) -> MetricHistogram:
+    """The buckets drawn: the recorded solutions' widened to hold the player and the marks."""
+    values = [m.value for m in marks if m.metric == metric]
+    return histogram.spanning(metric, values if player is None else [*values, player])
+
+
+def _notes(bars: MetricHistogram, metric: str, player: int | None,
+           marks: Sequence[Mark]) -> dict[int | None, list[_Note]]:
+    """Notes (the player, then marks best first) by bucket; None when there are no buckets."""
+    placed: dict[int | None, list[_Note]] = {}
     if player is not None:
-        position, bucket = bars.locate(player)
-        placed.setdefault(bucket if bucket is not None else position, []).append(
+        placed.setdefault(bars.locate(player)[1], []).append(
             _Note(f"{PLAYER_NOTE} {player:,}", STYLE_PLAYER))
     for mark in sorted((m for m in marks if m.metric == metric), key=lambda m: m.value):
-        position, bucket = bars.locate(mark.value)
-        placed.setdefault(bucket if bucket is not None else position, []).append(
+        placed.setdefault(bars.locate(mark.value)[1], []).append(
             _Note(f"{MARK_SIGN} {mark.value:,} {mark.label}", STYLE_MARK))
     return placed
 
 
-def _title(histogram: Histogram, metric: str) -> Text:
-    bars = histogram.bars[metric]
+def _title(histogram: Histogram, bars: MetricHistogram) -> Text:
     count = len(histogram)
     if not count:
-        return Text(f"{metric}: no recorded solutions yet", style=STYLE_TITLE)
+        return Text(f"{bars.metric}: no recorded solutions yet", style=STYLE_TITLE)
     noun = "solution" if count == 1 else "solutions"
     scale = "log scale" if bars.scale is Scale.LOG else "linear scale"
-    return Text(f"{metric} ({scale}, {count} recorded {noun})", style=STYLE_TITLE)
+    return Text(f"{bars.metric} ({scale}, {count} recorded {noun})", style=STYLE_TITLE)
 
 
 def histogram_lines(histogram: Histogram, metric: str, *, player: int | None = None,
                     marks: Sequence[Mark] = (), width: int = 80) -> list[Text]:
-    """The detailed view: one row per bucket, a note column for the player and the marks."""
-    bars = histogram.bars[metric]
-    notes = _notes_by_place(histogram, metric, player, marks)
+    """The detailed view: one row per bucket, a note column for the player and the marks.
+
+    The buckets span the player's score and the marks as well as the recorded
+    solutions, so each of them is labelled on the row of its bucket.
+    """
+    bars = _shown_bars(histogram, metric, player, marks)
+    notes = _notes(bars, metric, player, marks)
     labels = [_range_label(lo, hi) for lo, hi in itertools.pairwise(bars.edges)]
-    below = f"< {bars.edges[0]:,}" if bars.edges else ""
-    above = f"≥ {bars.edges[-1]:,}" if bars.edges else ""
-    label_width = max((len(t) for t in [*labels, below, above]), default=0)
+    label_width = max((len(label) for label in labels), default=0)
     count_width = max((len(str(c)) for c in bars.counts), default=1)
-    bar_width = max(8, min(32, (width - label_width - count_width - 6) // 3))
+    bar_width = max(8, min(32, (width - label_width - count_width - 6) // 4))
     note_width = max(width - label_width - bar_width - count_width - 5, 10)
     most = max(bars.counts, default=0)
 
-    lines = [_title(histogram, metric)]
-
-    def row(label: str, bar: str, count: str, place: Position | int, bar_style: str) -> None:
-        first = Text(label.rjust(label_width) + " │", style=STYLE_AXIS)
-        first.append(bar, style=bar_style)
-        first.append(" " + count.rjust(count_width))
-        here = notes.get(place, [])
-        if not here:
-            lines.append(first)
-        for i, note in enumerate(here):
-            line = first
-            if i:
+    lines = [_title(histogram, bars)]
+    for note in notes.get(None, []):
+        lines.append(Text("  " + _fit(note.text, width - 2), style=note.style))
+    for i, (label, count) in enumerate(zip(labels, bars.counts, strict=True)):
+        here = notes.get(i, [])
+        mine = any(note.style == STYLE_PLAYER for note in here)
+        line = Text(label.rjust(label_width) + " │", style=STYLE_AXIS)
+        line.append(_bar(count, most, bar_width), style=STYLE_PLAYER if mine else STYLE_BAR)
+        line.append(" " + str(count).rjust(count_width))
+        for n, note in enumerate(here):
+            if n:
+                lines.append(line)
                 line = Text(" " * label_width + " │", style=STYLE_AXIS)
                 line.append(" " * (bar_width + 1 + count_width))
             line.append("  ")
             line.append(_fit(note.text, note_width), style=note.style)
-            lines.append(line)
-
-    empty_bar = " " * bar_width
-    if Position.EMPTY in notes:
-        for note in notes[Position.EMPTY]:
-            lines.append(Text("  " + _fit(note.text, width - 2), style=note.style))
-    if Position.BELOW in notes:
-        row(below, empty_bar, "", Position.BELOW, STYLE_BAR)
-    for i, (label, count) in enumerate(zip(labels, bars.counts, strict=True)):
-        is_player = any(n.style == STYLE_PLAYER for n in notes.get(i, ()))
-        row(label, _bar(count, most, bar_width), str(count), i,
-            STYLE_PLAYER if is_player else STYLE_BAR)
-    if Position.ABOVE in notes:
-        row(above, empty_bar, "", Position.ABOVE, STYLE_BAR)
+        lines.append(line)
     if player is not None:
         lines.extend(standing_lines(histogram, metric, player, width))
     return lines
@@ -193,11 +185,11 @@ def histogram_columns(histogram: Histogram, metric: str, *, player: int | None =
                       marks: Sequence[Mark] = (), height: int = 6) -> list[Text]:
     """A compact column chart, one character per bucket, about `height` + 4 lines tall.
 
-    Under the columns: "▲" below the player's bucket ("◀"/"▶" at the ends when
-    the score lies outside every bucket), "◆" below buckets holding a mark,
-    then the first and last edges.
+    Under the columns: "▲" below the player's bucket and "◆" below buckets
+    holding a mark, then the first and last edges. As in `histogram_lines`,
+    the buckets span the player's score and the marks.
     """
-    bars = histogram.bars[metric]
+    bars = _shown_bars(histogram, metric, player, marks)
     count = len(bars.counts)
     most = max(bars.counts, default=0)
     title = Text(metric + (" (log)" if bars.scale is Scale.LOG and count else ""),
@@ -207,7 +199,7 @@ def histogram_columns(histogram: Histogram, metric: str, *, player: int | None =
         if player is not None:
             lines.append(Text(f"you {player:,}", style=STYLE_PLAYER))
         return lines
-    player_place = bars.locate(player) if player is not None else None
+    player_bucket = bars.locate(player)[1] if player is not None else None
     mark_buckets = {bars.locate(m.value)[1] for m in marks if m.metric == metric}
     lines = [title]
     for level in range(height, 0, -1):
@@ -217,21 +209,16 @@ def histogram_columns(histogram: Histogram, metric: str, *, player: int | None =
             if n and not eighths:
                 eighths = 1
             cell = _LEVELS[max(0, min(8, eighths - (level - 1) * 8))]
-            mine = player_place is not None and player_place[1] == i
-            line.append(cell, style=STYLE_PLAYER if mine else STYLE_BAR)
+            line.append(cell, style=STYLE_PLAYER if i == player_bucket else STYLE_BAR)
         lines.append(line)
     marker = Text(" ")
-    if player_place is not None and player_place[0] is Position.BELOW:
-        marker = Text("◀", style=STYLE_PLAYER)
     for i in range(count):
-        if player_place is not None and player_place[1] == i:
+        if i == player_bucket:
             marker.append("▲", style=STYLE_PLAYER)
         elif i in mark_buckets:
             marker.append(MARK_SIGN, style=STYLE_MARK)
         else:
             marker.append(" ")
-    if player_place is not None and player_place[0] is Position.ABOVE:
-        marker.append("▶", style=STYLE_PLAYER)
     lines.append(marker)
     low, high = _short_number(bars.edges[0]), _short_number(bars.edges[-1])
     gap = max(count + 2 - len(low) - len(high), 1)
