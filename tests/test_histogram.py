@@ -301,3 +301,12 @@ def test_anything_that_can_change_a_run_changes_the_identity() -> None:
     ]
     hashes = {content_hash(p) for p in variants}
     assert base not in hashes and len(hashes) == len(variants)
+
+
+def test_spanning_widens_the_buckets_but_counts_only_the_solutions() -> None:
+    histogram = cycles_histogram(1400, 1480, 1790, 2164)
+    bars = histogram.spanning("cycles", [1363, 147734])
+    assert bars.scale is Scale.LOG and bars.edges[0] <= 1363 and bars.edges[-1] > 147734
+    assert bars.total == 4
+    assert bars.counts[bars.locate(147734)[1]] == 0
+    assert Histogram.empty("p/q").spanning("cycles", [5]).edges == ()
