@@ -27,11 +27,14 @@ from machine.builder import Builder
 from machine.config import TAKEHOME, MachineConfig
 from machine.isa import WORD_MASK, lookup
 from machine.program import Program
-from tools.kernels.scheduler import Graph, Op, Value, schedule
+from tools.kernels.scheduler import Graph, Op, Value, prioritise, schedule
 from tools.kernels.tree import TreeSize, hash_stages
 
 SELECT_LEVELS = 4
 """Tree levels read from scratch with vselect instead of gathered."""
+
+CHAIN_WEIGHT = 5
+"""Cycles of urgency a chain of walkers yields to the chain before it (see `prioritise`)."""
 
 START_RESERVE = 12
 """Free registers a vector of walkers needs before it may start."""
@@ -216,6 +219,7 @@ def packed_program(size: TreeSize, config: MachineConfig = TAKEHOME,
     def admit(op: Op, free: int) -> bool:
         return id(op) not in starts or free >= START_RESERVE
 
+    prioritise(kernel.graph, CHAIN_WEIGHT, {})
     result = schedule(kernel.graph, config, registers, admit)
     for index in range(result.registers):
         builder.vector(f"r{index}")
@@ -226,3 +230,4 @@ def packed_program(size: TreeSize, config: MachineConfig = TAKEHOME,
                 assert spec is not None
                 builder.emit(spec.mnemonic, *args)
     return builder.program()
+

@@ -133,97 +133,135 @@ def schedule(graph: Graph, config: MachineConfig, registers: Sequence[int],
              admit: Callable[[Op, int], bool] = lambda op, free: True) -> Schedule:
     """Bundles for the graph; `registers` are the first addresses of the pool's vectors.
 
-    `admit(op, free_registers)` may hold back an operation that needs a fresh register
-    (to keep some free for work already under way)."""
-    pool = _Pool(registers)
-    for value in graph.values:
-        value.unread = len(value.readers)
-        if value.producer is None and value.address is not None:
-            value.ready = 0
-    candidates: list[tuple[tuple[float, ...], int, Op]] = []
-    for index, op in enumerate(graph.ops):
-        op.waiting = sum(1 for src in op.srcs if src.producer is not None)
-        if op.waiting == 0:
-            heapq.heappush(candidates, (op.priority, index, op))
-    order = {id(op): index for index, op in enumerate(graph.ops)}
-    running: list[Op] = []
-    bundles: list[list[Slot]] = []
-    remaining = len(graph.ops)
-    cycle = 0
-    idle = 0
-    while remaining:
-        limits = {engine: config.slot_limit(engine) or 0 for engine in _ENGINE.values()}
-        bundle: list[Slot] = []
-        finished: list[Op] = []
-        # Operations that started in an earlier cycle go on first.
-        for op in list(running):
-            engine = Engine.ALU if op.on_alu else Engine.LOAD
-            if _issue_lanes(op, engine, limits, bundle):
-                running.remove(op)
-                finished.append(op)
-        skipped: list[tuple[tuple[float, ...], int, Op]] = []
-        while candidates and any(limits[e] for e in limits):
-            entry = heapq.heappop(candidates)
-            op = entry[2]
-            if not all(src.ready is not None and src.ready <= cycle for src in op.srcs):
-                skipped.append(entry)
-                continue
-            engine = _pick_engine(op, limits)
-            if engine is None:
-                skipped.append(entry)
-                continue
-            if op.dst is not None and op.dst.address is None:
-                reuse = _dying_operand(op)
-                if reuse is None and not admit(op, len(pool.free)):
-                    skipped.append(entry)
-                    continue
-                if reuse is not None:
-                    op.dst.address = reuse.address
-                    reuse.owns_register = False
-                else:
-                    address = pool.take()
-                    if address is None:
-                        skipped.append(entry)
-                        continue
-                    op.dst.address = address
-                op.dst.owns_register = True
-            op.on_alu = engine is Engine.ALU and op.kind == "bin"
-            if _issue_lanes(op, engine, limits, bundle):
-                finished.append(op)
+    Operations go most urgent first (smallest `Op.priority`). `admit(op,
+    free_registers)` may hold back an operation that needs a fresh register, to keep
+    some free for work already under way."""
+    return _Scheduler(graph, config, registers, admit).run()
+
+
+class _Scheduler:
+    def __init__(self, graph: Graph, config: MachineConfig, registers: Sequence[int],
+                 admit: Callable[[Op, int], bool]) -> None:
+        self.graph = graph
+        self.config = config
+        self.pool = _Pool(registers)
+        self.admit = admit
+        self.order = {id(op): index for index, op in enumerate(graph.ops)}
+        self.candidates: list[tuple[tuple[float, ...], int, Op]] = []
+        self.running: list[Op] = []
+        self.cycle = 0
+        for value in graph.values:
+            value.unread = len(value.readers)
+            if value.producer is None and value.address is not None:
+                value.ready = 0
+        for op in graph.ops:
+            op.waiting = sum(1 for src in op.srcs if src.producer is not None)
+            if op.waiting == 0:
+                self._offer(op)
+
+    def _offer(self, op: Op) -> None:
+        heapq.heappush(self.candidates, (op.priority, self.order[id(op)], op))
+
+    def run(self) -> Schedule:
+        bundles: list[list[Slot]] = []
+        remaining = len(self.graph.ops)
+        while remaining:
+            bundle, finished = self._cycle()
+            if not bundle:
+                raise ScheduleError(f"no progress at cycle {self.cycle}: {remaining}"
+                                    f" operations wait; {self.pool.size} registers are too few")
+            bundles.append(bundle)
+            remaining -= len(finished)
+            self._retire(finished)
+            self.cycle += 1
+        return Schedule(bundles, self.pool.peak)
+
+    def _cycle(self) -> tuple[list[Slot], list[Op]]:
+        """Fill one bundle; returns it and the operations whose last slot is in it."""
+        self.limits = {engine: self.config.slot_limit(engine) or 0
+                       for engine in _ENGINE.values()}
+        self.bundle: list[Slot] = []
+        self.finished: list[Op] = []
+        for op in list(self.running):  # operations begun earlier go on first
+            if _issue_lanes(op, Engine.ALU if op.on_alu else Engine.LOAD, self.limits,
+                            self.bundle):
+                self.running.remove(op)
+                self.finished.append(op)
+        entries = [heapq.heappop(self.candidates) for _ in range(len(self.candidates))]
+        ready = [entry[2] for entry in entries
+                 if all(src.ready is not None and src.ready <= self.cycle
+                        for src in entry[2].srcs)]
+        placed: set[int] = set()
+        # Work only one engine can do goes first; lane-wise binary operations then
+        # take the valu while it has room, and the alu after it.
+        for op in ready:
+            if op.kind != "bin" or op.lanes == 1:
+                engine = _ENGINE.get(op.kind, Engine.ALU)
+                if self.limits[engine] and self._place(op, engine):
+                    placed.add(id(op))
+        for op in ready:
+            if op.kind == "bin" and op.lanes > 1 and id(op) not in placed:
+                for engine in (Engine.VALU, Engine.ALU):
+                    if self.limits[engine] and self._place(op, engine):
+                        placed.add(id(op))
+                        break
+        for entry in entries:
+            if id(entry[2]) not in placed:
+                heapq.heappush(self.candidates, entry)
+        return self.bundle, self.finished
+
+    def _place(self, op: Op, engine: Engine) -> bool:
+        """Start the operation on the engine, with a register for its result."""
+        if op.dst is not None and op.dst.address is None:
+            reuse = _dying_operand(op)
+            if reuse is not None:
+                op.dst.address = reuse.address
+                reuse.owns_register = False
             else:
-                running.append(op)
-        for entry in skipped:
-            heapq.heappush(candidates, entry)
+                address = self.pool.take() if self.admit(op, len(self.pool.free)) else None
+                if address is None:
+                    return False
+                op.dst.address = address
+            op.dst.owns_register = True
+        op.on_alu = engine is Engine.ALU and op.kind == "bin"
+        if _issue_lanes(op, engine, self.limits, self.bundle):
+            self.finished.append(op)
+        else:
+            self.running.append(op)
+        return True
+
+    def _retire(self, finished: list[Op]) -> None:
+        """Results become readable next cycle; registers read for the last time free up."""
         for op in finished:
-            remaining -= 1
             for src in op.srcs:
                 src.unread -= 1
                 if src.unread == 0 and src.owns_register:
-                    pool.give(src.address)
+                    assert src.address is not None
+                    self.pool.give(src.address)
                     src.owns_register = False
             if op.dst is not None:
                 for value in (op.dst, *op.dst.views):
-                    value.ready = cycle + 1
+                    value.ready = self.cycle + 1
                     for reader in value.readers:
                         reader.waiting -= 1
                         if reader.waiting == 0:
-                            heapq.heappush(candidates, (reader.priority, order[id(reader)],
-                                                        reader))
-        if bundle:
-            bundles.append(bundle)
-            idle = 0
-        elif not running:
-            idle += 1
-            if idle > 64:
-                raise ScheduleError(f"no progress at cycle {cycle}: {remaining} operations"
-                                    f" wait; the pool of {pool.size} registers is too small")
-            bundles.append(bundle)
-        else:
-            bundles.append(bundle)
-        cycle += 1
-    while bundles and not bundles[-1]:
-        bundles.pop()
-    return Schedule([b for b in bundles if b], pool.peak)
+                            self._offer(reader)
+
+
+def prioritise(graph: Graph, chain_weight: float, latency: dict[str, int]) -> None:
+    """Set priorities from `(chain, step)` tags: most urgent is the operation with the
+    longest way to the end (in cycles, by `latency` per kind, else 1), less
+    `chain_weight` per chain index, so that earlier chains run ahead of later ones
+    while none falls far behind."""
+    height: dict[int, float] = {}
+    for op in reversed(graph.ops):
+        below = 0.0
+        if op.dst is not None:
+            for value in (op.dst, *op.dst.views):
+                for reader in value.readers:
+                    below = max(below, height[id(reader)])
+        height[id(op)] = below + latency.get(op.kind, 1)
+        op.priority = (op.priority[0] * chain_weight - height[id(op)], *op.priority)
 
 
 def _dying_operand(op: Op) -> Value | None:
@@ -233,17 +271,6 @@ def _dying_operand(op: Op) -> Value | None:
         if src.unread == 1 and src.owns_register and src.width == op.dst.width:
             return src
     return None
-
-
-def _pick_engine(op: Op, limits: dict[Engine, int]) -> Engine | None:
-    if op.kind == "bin":
-        if op.lanes == 1:
-            return Engine.ALU if limits[Engine.ALU] else None
-        if limits[Engine.VALU]:
-            return Engine.VALU
-        return Engine.ALU if limits[Engine.ALU] else None
-    engine = _ENGINE[op.kind]
-    return engine if limits[engine] else None
 
 
 def _issue_lanes(op: Op, engine: Engine, limits: dict[Engine, int],
