@@ -247,9 +247,26 @@ def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
     return []
 
 
+_Key = tuple[int, str, tuple[Any, ...], tuple[type, ...]]
+
+
+def _known_problems(slot: Slot, config: MachineConfig, known: dict[_Key, list[str]]) -> list[str]:
+    """slot_problems, worked out once per distinct slot: programs repeat slots a lot.
+    Operand types are part of the key, since 1 == 1.0 == True."""
+    try:
+        key = (id(slot.engine), slot.name, slot.args, tuple(map(type, slot.args)))
+        found = known.get(key)
+    except TypeError:  # an operand that is not hashable (a debug slot's list)
+        return slot_problems(slot, config)
+    if found is None:
+        found = known[key] = slot_problems(slot, config)
+    return found
+
+
 def validate(program: Program, config: MachineConfig) -> list[Problem]:
     """Every structural problem of a program on a machine; empty when it may run."""
     problems: list[Problem] = []
+    known: dict[_Key, list[str]] = {}
     source = program.source
     path = source.path if source else None
 
@@ -274,7 +291,7 @@ def validate(program: Program, config: MachineConfig) -> list[Problem]:
                 if slot.engine is not engine:
                     problems.append(locate(f"{slot.name} is not a {engine} operation",
                                            b, index, engine))
-                for message in slot_problems(slot, config):
+                for message in _known_problems(slot, config, known):
                     problems.append(locate(message, b, index, engine))
                 index += 1
     return problems

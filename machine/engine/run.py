@@ -1,0 +1,151 @@
+"""Running batches to the end: blocks of steps, splits where pcs diverge, and every
+fault settled by the reference simulator.
+
+The engine only ever *detects* that some seed may fault in a bundle; what the
+fault is (and whether there is one) is asked of the reference simulator,
+started from that seed's exact state before the bundle. So every Fault the
+engine returns is one the reference produced, and a seed the engine doubts
+finishes its run on the reference.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import numpy as np
+
+from machine.config import MachineConfig
+from machine.engine.plan import Block, BundlePlan, make_block
+from machine.engine.steps import Batch, BundleFault
+from machine.program import Program
+from machine.simulator import CoreStatus, RunResult, Simulator
+
+
+class Referee:
+    """The reference simulator, set to one seed's state on demand (created once, on
+    first need, since building it re-validates the whole program)."""
+
+    def __init__(self, program: Program, config: MachineConfig):
+        self.program = program
+        self.config = config
+        self._simulator: Simulator | None = None
+
+    def _load(self, batch: Batch, column: int, pc: int) -> Simulator:
+        memory = batch.column_memory(column)
+        if self._simulator is None:
+            self._simulator = Simulator(self.program, memory, self.config)
+        simulator = self._simulator
+        simulator.memory = memory
+        simulator.cycle = batch.cycle
+        simulator.fault = None
+        core = simulator.cores[0]
+        core.scratch = batch.column_scratch(column, self.config.scratch_size)
+        core.pc = pc
+        core.status = CoreStatus.RUNNING
+        core.trace = batch.column_trace(column)
+        return simulator
+
+    def step(self, batch: Batch, column: int, pc: int) -> RunResult | None:
+        """The seed's result if its bundle at pc faults; None if it does not."""
+        simulator = self._load(batch, column, pc)
+        simulator.step()
+        return simulator.result() if simulator.fault is not None else None
+
+    def finish(self, batch: Batch, column: int, pc: int) -> RunResult:
+        """The rest of the seed's run, on the reference."""
+        return self._load(batch, column, pc).run()
+
+
+class Runner:
+    def __init__(self, program: Program, plans: list[BundlePlan], config: MachineConfig):
+        self.plans = plans
+        self.config = config
+        self.referee = Referee(program, config)
+        self.blocks: dict[int, Block] = {}
+        self.results: dict[int, RunResult] = {}
+
+    def run(self, batches: list[Batch]) -> dict[int, RunResult]:
+        pending = list(batches)
+        while pending:
+            pending.extend(self._advance(pending.pop()))
+        return self.results
+
+    def _block(self, pc: int) -> Block:
+        block = self.blocks.get(pc)
+        if block is None:
+            block = self.blocks[pc] = make_block(self.plans, pc)
+        return block
+
+    def _advance(self, batch: Batch) -> list[Batch]:
+        """Run a batch until it stops (returns []) or its pcs diverge (returns the parts)."""
+        while True:
+            if batch.pc >= len(self.plans):
+                self._finish(batch)
+                return []
+            block = self._block(batch.pc)
+            if not self._run_block(batch, block):
+                return []
+            if block.controls is None:
+                batch.pc = block.end
+                continue
+            stop, following = batch.decision
+            if stop:
+                self._finish(batch)
+                return []
+            if isinstance(following, int):
+                batch.pc = following
+                continue
+            live = np.array(batch.live)
+            targets = following[live]
+            return [batch.split(live[targets == target], int(target))
+                    for target in np.unique(targets)]
+
+    def _run_block(self, batch: Batch, block: Block) -> bool:
+        """Run the block's bundles; False when no seed of the batch is left running."""
+        counted = block.counted_before
+        batch.fallthrough = block.end
+        first = 0
+        while True:
+            end = block.position_after(first, self.config.max_cycles - batch.cycle)
+            bundles = batch.steps(block)
+            position = first
+            try:
+                # `position` outlives the loop: it names the bundle that faulted.
+                for position, steps in enumerate(islice(bundles, first, end), first):  # noqa: B007
+                    for function, arguments in steps:
+                        function(*arguments)
+            except BundleFault:
+                batch.cycle += counted[position] - counted[first]
+                first = position
+                if not self._settle(batch, block.start + position):
+                    return False
+                continue
+            batch.cycle += counted[end] - counted[first]
+            if end < block.size:  # the cycle limit strikes at this bundle
+                self._settle(batch, block.start + end)
+                return False
+            return True
+
+    def _settle(self, batch: Batch, pc: int) -> bool:
+        """Ask the reference about every live seed's bundle at pc; the seeds that fault
+        leave the batch. False when none is left."""
+        faulted = []
+        for column in batch.live:
+            result = self.referee.step(batch, column, pc)
+            if result is not None:
+                self.results[batch.seeds[column]] = result  # type: ignore[index]
+                faulted.append(column)
+        if not faulted:
+            # The reference sees no fault where the engine saw one: trust it to the end.
+            for column in batch.live:
+                self.results[batch.seeds[column]] = self.referee.finish(  # type: ignore[index]
+                    batch, column, pc)
+            return False
+        batch.retire(faulted)
+        return bool(batch.live)
+
+    def _finish(self, batch: Batch) -> None:
+        for column in batch.live:
+            self.results[batch.seeds[column]] = RunResult(  # type: ignore[index]
+                batch.cycle, batch.column_memory(column), None, False,
+                (tuple(batch.column_trace(column)),))

@@ -1,0 +1,329 @@
+"""The engine against the reference simulator: identical results, always.
+
+`machine.engine.run_many(program, memories, config)` must equal
+`[run_program(program, memory, config) for memory in memories]` field for field:
+final memory, cycle count, fault (cycle, core, pc, engine, slot, reason), traces.
+Random programs (hypothesis) cover every operation, jumps that split seeds,
+faults in some seeds only, and cycle limits; targeted cases pin the rules that an
+in-place engine could get wrong.
+"""
+
+from __future__ import annotations
+
+from random import Random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from simulator_kit import program_of
+
+from machine.config import TAKEHOME, MachineConfig
+from machine.engine import run_many, steps
+from machine.engine.plan import plan_program
+from machine.engine.run import Referee
+from machine.engine.steps import BundleFault
+from machine.isa import OPS, Engine, Kind, OpSpec
+from machine.program import Bundle, Program, ProgramError, Slot, validate
+from machine.simulator import run_program
+
+LIMITS = {Engine.ALU: 3, Engine.VALU: 2, Engine.LOAD: 2, Engine.STORE: 2, Engine.FLOW: 2}
+BY_ENGINE = {engine: [op for op in OPS if op.engine is engine] for engine in Engine}
+
+
+def reference(program: Program, memories: list[list[int]],
+              config: MachineConfig) -> list[Any]:
+    return [run_program(program, memory, config) for memory in memories]
+
+
+def assert_same(program: Program, memories: list[list[int]],
+                config: MachineConfig = TAKEHOME) -> list[Any]:
+    expected = reference(program, memories, config)
+    assert run_many(program, memories, config) == expected
+    return expected
+
+
+# --- random programs ---------------------------------------------------------------------
+# Each case is built from a seed hypothesis draws: thousands of cases cost seconds (nested
+# strategies cost a hundred times more to draw). A failure reports its seed; the case is
+# `random_case(Random(seed))`.
+
+Case = tuple[Program, list[list[int]], MachineConfig]
+
+
+def machine(rng: Random) -> MachineConfig:
+    vlen = rng.choice([1, 2, 4, 8])
+    return MachineConfig(slot_limits={**LIMITS, Engine.FLOW: rng.choice([1, 1, 2])},
+                         vlen=vlen, scratch_size=rng.randint(2 * vlen + 2, 40),
+                         max_cycles=rng.randint(1, 150))
+
+
+def word(rng: Random, memory_size: int) -> int:
+    """Mostly small words, so that they work as addresses, with the edges of a word."""
+    roll = rng.random()
+    if roll < 0.6:
+        return rng.randint(0, memory_size + 3)
+    if roll < 0.8:
+        return rng.choice([0, 1, 2, 31, 32, 2**31, 2**32 - 1])
+    return rng.randint(0, 2**32 - 1)
+
+
+def slot(rng: Random, spec: OpSpec, config: MachineConfig, length: int,
+         memory_size: int) -> Slot:
+    scratch, vlen = config.scratch_size, config.vlen
+    args: list[Any] = []
+    for kind in spec.operands:
+        if kind in (Kind.SCALAR_IN, Kind.SCALAR_OUT):
+            top = scratch - 1 if rng.random() < 0.3 else min(scratch - 1, 2 * vlen + 3)
+            args.append(rng.randint(0, top))
+        elif kind.is_vector:
+            args.append(rng.randint(0, scratch - vlen))
+        elif kind is Kind.TARGET:
+            args.append(rng.randint(0, length + 2))
+        elif kind is Kind.ANY:
+            args.append(rng.choice(["x", [1, 2], 7]))
+        elif spec.name == "load_offset":
+            d, a = args
+            args.append(rng.randint(-min(d, a), scratch - 1 - max(d, a)))
+        elif spec.name == "cond_jump_rel":
+            args.append(rng.randint(-length - 3, length + 3))
+        elif spec.name == "add_imm":
+            args.append(rng.choice([rng.randint(-4, 4), rng.randint(-2**40, 2**40)]))
+        else:  # const
+            args.append(word(rng, memory_size) if rng.random() < 0.9 else rng.randint(-9, -1))
+    return Slot(spec.engine, spec.name, tuple(args))
+
+
+def operation(rng: Random, engine: Engine) -> OpSpec:
+    """Any operation of the engine; divisions less often (a zero divisor ends most runs)."""
+    spec = rng.choice(BY_ENGINE[engine])
+    if spec.name in ("//", "%", "cdiv") and rng.random() < 0.7:
+        spec = rng.choice(BY_ENGINE[engine])
+    return spec
+
+
+def bundle(rng: Random, config: MachineConfig, length: int, memory_size: int) -> Bundle:
+    engines = [*LIMITS, Engine.DEBUG]
+    rng.shuffle(engines)
+    groups = []
+    for engine in engines:
+        limit = config.slot_limit(engine)
+        count = rng.randint(0, 2 if limit is None else limit)
+        if count == 0 and rng.random() > 0.08:
+            continue  # now and then an engine is present with no slots (it costs a cycle)
+        groups.append((engine, tuple(slot(rng, operation(rng, engine), config, length,
+                                          memory_size) for _ in range(count))))
+    return Bundle(tuple(groups))
+
+
+def images(rng: Random, memory_size: int, low: int, high: int) -> list[list[int]]:
+    sizes = [memory_size if rng.random() < 0.8 else rng.randint(0, 16)
+             for _ in range(rng.randint(low, high))]
+    return [[word(rng, size) for _ in range(size)] for size in sizes]
+
+
+def random_case(rng: Random) -> Case:
+    config = machine(rng)
+    memory_size = rng.randint(0, 16)
+    length = rng.randint(1, 10)
+    program = Program(tuple(bundle(rng, config, length, memory_size) for _ in range(length)))
+    assert validate(program, config) == []
+    return program, images(rng, memory_size, 1, 5), config
+
+
+def loop_case(rng: Random) -> Case:
+    """A loop whose trip count each seed reads from its memory, around random bundles,
+    with a data-dependent early exit: seeds leave the loop, branch and fault at
+    different cycles, so batches split."""
+    config = machine(rng)
+    memory_size = rng.randint(2, 12)
+    body = rng.randint(1, 6)
+    head = program_of({"load": [("const", 0, 0), ("const", 1, 1)]},
+                      {"load": [("load", 2, 0), ("load", 3, 1)]})
+    start = len(head.bundles)
+    middle = tuple(bundle(rng, config, start + body + 2, memory_size) for _ in range(body))
+    back = program_of({"flow": [("cond_jump", 3, start + body + 2)]},
+                      {"alu": [("-", 2, 2, 1)], "flow": [("cond_jump", 2, start)]})
+    program = Program(head.bundles + middle + back.bundles)
+    assert validate(program, config) == []
+    memories = images(rng, memory_size, 2, 6)
+    for memory in memories:  # short trip counts, and an early exit now and then
+        if len(memory) >= 2:
+            memory[0] = rng.randint(0, 6) if rng.random() < 0.8 else memory[0]
+            memory[1] = int(rng.random() < 0.2)
+    return program, memories, config
+
+
+@pytest.fixture
+def no_doubts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine must never need its safety net: a fault it suspects in a bundle is a
+    fault of some seed there (were it not, results would stay exact, slowly)."""
+    def doubt(*args: object) -> None:
+        raise AssertionError("the engine saw a fault the reference does not")
+
+    monkeypatch.setattr(Referee, "finish", doubt)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**64).map(lambda seed: random_case(Random(seed))))
+@pytest.mark.usefixtures("no_doubts")
+def test_random_programs_run_exactly_as_on_the_reference(case: Case) -> None:
+    program, memories, config = case
+    assert run_many(program, memories, config) == reference(program, memories, config)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**64).map(lambda seed: loop_case(Random(seed))))
+@pytest.mark.usefixtures("no_doubts")
+def test_loops_with_data_dependent_exits_run_exactly_as_on_the_reference(case: Case) -> None:
+    program, memories, config = case
+    assert run_many(program, memories, config) == reference(program, memories, config)
+
+
+# --- the rules an in-place engine could break ---------------------------------------------
+
+
+def consts(*pairs: tuple[int, int]) -> list[dict[str, Any]]:
+    return [{"load": [("const", address, value)]} for address, value in pairs]
+
+
+def test_a_bundle_swaps_two_words_and_two_vectors() -> None:
+    # Words 0 and 24..31 stay 0: x + 0 copies x.
+    program = program_of(*consts((1, 10), (2, 20), (3, 1), *((8 + i, i) for i in range(16))),
+                         {"alu": [("+", 1, 2, 0), ("+", 2, 1, 0)],
+                          "valu": [("+", 8, 16, 24), ("+", 16, 8, 24)]},
+                         {"store": [("store", 0, 1), ("vstore", 3, 8)]})
+    results = assert_same(program, [[0] * 9])
+    assert results[0].memory == [20, 8, 9, 10, 11, 12, 13, 14, 15]
+
+
+def test_later_slots_win_and_stores_store_values_from_before_the_bundle() -> None:
+    program = program_of(*consts((1, 3), (2, 4)),
+                         {"store": [("store", 0, 1)], "alu": [("+", 1, 1, 2)],
+                          "load": [("const", 1, 7), ("load", 3, 0)]},
+                         {"store": [("store", 2, 1), ("store", 2, 3)]})
+    results = assert_same(program, [[5, 6, 7, 8, 9]])
+    assert results[0].memory == [3, 6, 7, 8, 5]
+
+
+def test_a_vector_op_overlapping_itself_and_a_broadcast_into_its_source() -> None:
+    program = program_of(*consts(*((4 + i, i + 1) for i in range(9))),
+                         {"valu": [("+", 5, 4, 0), ("vbroadcast", 12, 13)]},
+                         {"valu": [("multiply_add", 4, 5, 6, 4)]},
+                         {"store": [("vstore", 0, 4), ("vstore", 3, 12)]})
+    assert_same(program, [list(range(24))])
+
+
+def test_load_offset_runs_gather_lanes_and_a_vload_reads_before_stores() -> None:
+    program = program_of(*consts(*((8 + i, 3 * i) for i in range(8))),
+                         *[{"load": [("load_offset", 16, 8, k), ("load_offset", 16, 8, k + 1)]}
+                           for k in range(0, 8, 2)],
+                         {"load": [("vload", 24, 0)], "store": [("vstore", 0, 16)]},
+                         {"store": [("vstore", 1, 24)]})
+    assert_same(program, [list(range(100, 124)), list(range(300, 324))])
+
+
+def test_seeds_split_at_a_data_dependent_jump_and_finish_at_their_own_cycles() -> None:
+    program = program_of({"load": [("const", 0, 0), ("const", 1, 1)]},
+                         {"load": [("load", 2, 0)]},
+                         {"alu": [("-", 2, 2, 1)], "flow": [("trace_write", 2)]},
+                         {"flow": [("cond_jump", 2, 2)]},
+                         {"store": [("store", 0, 2)]})
+    results = assert_same(program, [[3], [1], [7], [3]])
+    assert [r.cycles for r in results] == [3 + 2 * n for n in (3, 1, 7, 3)]
+    assert results[2].traces == ((7, 6, 5, 4, 3, 2, 1),)  # trace_write reads before the -
+
+
+def test_one_seed_faults_while_the_others_run_on() -> None:
+    program = program_of({"load": [("const", 0, 0)]},
+                         {"load": [("load", 1, 0)]},
+                         {"load": [("load", 2, 1)], "alu": [("+", 3, 1, 1)]},
+                         {"alu": [("//", 4, 3, 2)]},
+                         {"store": [("store", 0, 4)]})
+    results = assert_same(program, [[1, 5, 0], [9, 0, 0], [2, 0, 0], [1, 4]])
+    assert [r.fault is None for r in results] == [True, False, False, True]
+
+
+def test_the_cycle_limit_strikes_inside_a_straight_block_and_in_a_loop() -> None:
+    straight = program_of(*consts(*((i, i) for i in range(10))))
+    loop = program_of({"load": [("const", 0, 1)]}, {"flow": [("jump", 1)]})
+    for program in (straight, loop):
+        for limit in (1, 5, 9, 10):
+            assert_same(program, [[0], [1]], MachineConfig(max_cycles=limit))
+
+
+def test_free_bundles_and_running_off_the_end_or_jumping_past_it() -> None:
+    program = Program((Bundle(), Bundle(((Engine.DEBUG, (Slot(Engine.DEBUG, "comment",
+                                                                ("x",)),)),)),
+                       Bundle(((Engine.ALU, ()),)),
+                       *program_of({"flow": [("jump", 99)]}).bundles))
+    results = assert_same(program, [[]])
+    assert results[0].cycles == 2
+
+
+def test_halt_pause_coreid_and_jump_indirect() -> None:
+    program = program_of({"load": [("const", 0, 4), ("const", 1, 1)]},
+                         {"flow": [("pause",)]},
+                         {"flow": [("jump_indirect", 0)]},
+                         {"flow": [("halt",)]},
+                         {"flow": [("coreid", 1)]},
+                         {"store": [("store", 1, 0)], "flow": [("halt",)]},
+                         {"store": [("store", 1, 1)]})
+    assert_same(program, [[7, 7], [0, 0, 0]])
+
+
+def test_a_negative_relative_jump_faults_only_when_taken() -> None:
+    program = program_of({"load": [("const", 0, 0)]},
+                         {"load": [("load", 1, 0)]},
+                         {"flow": [("cond_jump_rel", 1, -9)]})
+    results = assert_same(program, [[0], [1]])
+    assert results[0].fault is None and results[1].fault is not None
+
+
+def test_several_cores_and_empty_input_lists() -> None:
+    program = program_of({"flow": [("coreid", 0)]}, {"store": [("store", 0, 0)]})
+    assert_same(program, [[5, 5], [6, 6, 6]], MachineConfig(n_cores=2))
+    assert run_many(program, []) == []
+
+
+def test_structural_errors_and_bad_memory_are_refused_as_the_reference_refuses_them() -> None:
+    # The second and third slots equal the first (1 == True == 1.0) but are not valid:
+    # validation remembers slots it has seen, and must not be fooled.
+    for bad in (program_of({"alu": [("+", 1, 2, 5000)]}),
+                program_of({"alu": [("+", 1, 2, 3)]}, {"alu": [("+", True, 2, 3)]}),
+                program_of({"alu": [("+", 1, 2, 3)]}, {"alu": [("+", 1.0, 2, 3)]})):
+        with pytest.raises(ProgramError) as engine_error:
+            run_many(bad, [[0]])
+        with pytest.raises(ProgramError) as reference_error:
+            run_program(bad, [0])
+        assert str(engine_error.value) == str(reference_error.value)
+    good = program_of({"load": [("const", 0, 1)]})
+    for memory in ([1, -1], [True], [2**32], [1.0]):
+        with pytest.raises(ValueError) as engine_error:
+            run_many(good, [[0], memory])
+        with pytest.raises(ValueError) as reference_error:
+            run_program(good, memory)
+        assert str(engine_error.value) == str(reference_error.value)
+
+
+def test_a_fault_the_reference_does_not_see_leaves_results_exact(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Make every divisor check cry wolf: the seeds finish on the reference, exactly.
+    def wolf(words: object) -> None:
+        raise BundleFault
+
+    monkeypatch.setattr(steps, "_nonzero", wolf)
+    program = program_of({"load": [("const", 0, 0), ("const", 1, 3)]},
+                         {"load": [("load", 2, 0)]},
+                         {"alu": [("//", 3, 2, 1)], "flow": [("trace_write", 3)]},
+                         {"store": [("store", 0, 3)]})
+    assert_same(program, [[9], [10], [11]])
+
+
+def test_every_operation_of_the_op_table_has_a_batched_form() -> None:
+    # The engine falls back to the reference for an operation it does not know; a new
+    # operation in the op table must not slip into that slow path unnoticed.
+    for spec in OPS:
+        args = tuple(0 if kind is not Kind.ANY else "x" for kind in spec.operands)
+        program = Program((Bundle.of(Slot(spec.engine, spec.name, args)),))
+        plan_program(program, TAKEHOME)
