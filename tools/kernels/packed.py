@@ -54,6 +54,9 @@ class _Kernel:
         self.scalars: dict[int, Value] = {}
         self.vectors: dict[int, Value] = {}
         self.starts: set[int] = set()
+        last = list(hash_stages())[-1]
+        self.fold = last.c1 if (last.op1, last.op2) == ("^", "^") else None
+        """The last stage's constant, if it may move from the hash to the next node."""
 
     # --- building blocks ------------------------------------------------------------
 
@@ -104,7 +107,7 @@ class _Kernel:
     def build(self) -> None:
         size, vlen = self.size, self.vlen
         groups = size.batch // vlen
-        self.nodes = self._top_nodes()
+        self._top_nodes()
         self.addresses = self.b.array("value_addresses", groups)
         base = self.scalar(size.values)
         step = self.scalar(vlen)
@@ -119,87 +122,111 @@ class _Kernel:
             previous = address
             self._walk(address)
 
-    def _top_nodes(self) -> list[Value]:
-        """Vectors of the node values of the selected levels, read with vloads."""
-        count = 2 ** self.levels - 1
-        if count <= 1:
-            return [self.vector_of_node(0, None)] if count else []
+    def _top_nodes(self) -> None:
+        """Vectors of the node values of the selected levels, read with vloads: as they
+        are (`plain`) and xored with the last hash stage's constant (`folded`)."""
+        count = 2**self.levels - 1
         blocks = -(-count // self.vlen)
         if self.size.forest + blocks * self.vlen > self.size.memory_words:
             raise ValueError("the top nodes cannot be read in whole vectors")
         words = self.b.array("top_nodes", blocks * self.vlen)
-        nodes = []
+        self.plain: list[Value] = []
+        self.folded: list[Value] = []
         for block in range(blocks):
-            pinned = self.graph.value(f"top_nodes{block}", vlen := self.vlen,
-                                      words + block * vlen)
-            self._op("load", "vload", pinned, self.scalar(self.size.forest + block * vlen))
-            for lane in range(vlen):
-                if block * vlen + lane < count:
-                    nodes.append(self.vector_of_node(block * vlen + lane,
-                                                     self.graph.view(pinned, lane)))
-        return nodes
+            first = block * self.vlen
+            pinned = self.graph.value(f"top_nodes{block}", self.vlen, words + first)
+            self._op("load", "vload", pinned, self.scalar(self.size.forest + first))
+            for index in range(first, min(first + self.vlen, count)):
+                word = self.graph.view(pinned, index - first)
+                self.plain.append(self._broadcast(f"node{index}", word))
+                if self.fold is not None:
+                    name = f"node{index}_folded"
+                    folded = self.graph.value(name, 1, self.b.scalar(name))
+                    self._op("alu", "^", folded, word, self.scalar(self.fold))
+                    self.folded.append(self._broadcast(f"vnode{index}_folded", folded))
 
-    def vector_of_node(self, index: int, word: Value | None) -> Value:
-        name = f"node{index}"
+    def _broadcast(self, name: str, word: Value) -> Value:
         pinned = self.graph.value(name, self.vlen, self.b.vector(name))
-        assert word is not None
         self._op("valu", "vbroadcast", pinned, word)
         return pinned
 
     def _walk(self, address: Value) -> None:
-        """One vector of walkers through every round, then its values back to memory."""
+        """One vector of walkers through every round, then its values back to memory.
+
+        When the next round picks its node from scratch, this round's hash leaves out
+        its last xor with a constant and the next round's nodes carry it instead
+        (`folded`): a valu operation saved. The value's low bit is then inverted, so
+        the bits such rounds keep are inverted too."""
         size = self.size
         value = self.temp("values")
         self.starts.add(id(self._op("load", "vload", value, address)))
         bits: list[Value] = []
         d: Value | None = None
+        carried = False
         for round_ in range(size.rounds):
             level = round_ % (size.height + 1)
             if level < self.levels:
-                node = self._select(level, bits)
+                node = self._select(level, bits, carried)
             else:
+                assert not carried
                 d = d if d is not None else self.vector(3)
                 node = self.temp("node")
                 self._op("gather", "load_offset", node,
                          self.bin("+", d, self.vector(size.forest - 3)))
-            value = self._hash(self.bin("^", value, node))
-            if round_ == size.rounds - 1 or level == size.height:
+            last = round_ == size.rounds - 1
+            next_level = (round_ + 1) % (size.height + 1)
+            carried = self.fold is not None and not last and next_level < self.levels
+            value = self._hash(self.bin("^", value, node), carried)
+            if last or level == size.height:
                 bits, d = [], None
             elif level + 1 < self.levels:
                 bits.append(self.bin("&", value, self.vector(1)))
             elif level + 1 == self.levels:
-                d = self._first_d([*bits, self.bin("&", value, self.vector(1))])
+                d = self._first_d(bits, self.bin("&", value, self.vector(1)))
                 bits = []
             else:
                 assert d is not None
                 d = self.madd(d, self.vector(2), self.bin("|", value, self.vector(~1)))
         self._op("store", "vstore", None, address, value)
 
-    def _select(self, level: int, bits: list[Value]) -> Value:
+    def _select(self, level: int, bits: list[Value], carried: bool) -> Value:
         """The node of `level` each lane stands on, picked by the bits of past rounds."""
         first = 2**level - 1
-        candidates = self.nodes[first:first + 2**level]
+        candidates = (self.folded if carried else self.plain)[first:first + 2**level]
+        inverted = self.fold is not None
         for bit in reversed(bits[:level]):
-            candidates = [self.vselect(bit, candidates[i + 1], candidates[i])
-                          for i in range(0, len(candidates), 2)]
+            candidates = [self.vselect(bit, *(pair if inverted else pair[::-1]))
+                          for pair in zip(candidates[::2], candidates[1::2], strict=True)]
         return candidates[0]
 
-    def _first_d(self, bits: list[Value]) -> Value:
-        """d = idx + 3 at the first gathered level, from the bits of the levels above."""
+    def _first_d(self, bits: list[Value], last: Value) -> Value:
+        """d = idx + 3 at the first gathered level, from the bits of the levels above:
+        idx = 2**levels - 1 + (the bits read as a binary number, oldest first). The
+        bits but the last are inverted when the hash's last constant is folded."""
+        top = 2**self.levels + 2
+        if not bits:
+            return self.bin("+", last, self.vector(top))
         total = bits[0]
         for bit in bits[1:]:
             total = self.madd(total, self.vector(2), bit)
-        return self.bin("+", total, self.vector(2**self.levels + 2))
+        if self.fold is not None:  # inverted bits b' = 1 - b: sum b = 2**levels - 2 - sum b'
+            total = self.madd(total, self.vector(-2), last)
+            return self.bin("+", total, self.vector(top + 2**self.levels - 2))
+        return self.bin("+", self.madd(total, self.vector(2), last), self.vector(top))
 
-    def _hash(self, value: Value) -> Value:
-        for stage in hash_stages():
+    def _hash(self, value: Value, fold_last: bool) -> Value:
+        stages = list(hash_stages())
+        for number, stage in enumerate(stages):
             multiplier = stage.multiplier
             if multiplier is not None:
                 value = self.madd(value, self.vector(multiplier), self.vector(stage.c1))
+                continue
+            right = self.bin(stage.op3, value, self.vector(stage.shift))
+            if fold_last and number == len(stages) - 1:
+                value = self.bin(stage.op2, value, right)
             else:
-                left = self.bin(stage.op1, value, self.vector(stage.c1))
-                right = self.bin(stage.op3, value, self.vector(stage.shift))
-                value = self.bin(stage.op2, left, right)
+                value = self.bin(stage.op2, self.bin(stage.op1, value, self.vector(stage.c1)),
+                                 right)
         return value
 
 
