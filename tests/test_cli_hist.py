@@ -187,7 +187,7 @@ def shipped_histogram(capsys, pack: Path, solutions: Path) -> Path:
     return path
 
 
-def test_show_draws_the_histograms_marks_and_pareto_view(capsys, pack, solutions):
+def test_show_draws_the_histograms_marks_and_pareto_view(capsys, pack, solutions, tmp_path):
     shipped_histogram(capsys, pack, solutions)
     code, out, _ = run(capsys, "hist", "testpack/double", "--pack", str(pack), "--width", "80")
     assert code == 0
@@ -196,6 +196,7 @@ def test_show_draws_the_histograms_marks_and_pareto_view(capsys, pack, solutions
     assert "◆ 3 the fastest anyone has done it" in out
     assert "Pareto view: cycles by instructions" in out
     assert "◀ you" not in out and "your best" not in out
+    assert not (tmp_path / "home").exists()  # only looking creates no data folder
 
 
 def test_show_places_validates_and_records_a_solution(capsys, pack, solutions, tmp_path):

@@ -48,7 +48,7 @@ from game.histogram_build import (
 )
 from game.histogram_text import report_lines
 from game.paths import atomic_write_text
-from game.store import Best, ScoreStore, StoreError
+from game.store import Best, ScoreStore, StoreError, default_path
 
 ACTIONS = ("build", "merge", "rebuild")
 MIN_WIDTH, MAX_WIDTH = 60, 160
@@ -172,9 +172,12 @@ def _histogram_for(entry: PuzzleEntry, shared: str | None) -> Histogram:
 def _record_and_best(entry: PuzzleEntry, args: argparse.Namespace,
                      player: Point | None) -> dict[str, Best]:
     """Record a passing solution (unless told not to) and read the player's bests."""
+    recording = player is not None and not args.no_record
+    if not recording and not default_path().exists():
+        return {}  # only looking: do not create a data folder
     try:
         with ScoreStore.open() as store:
-            if player is not None and not args.no_record:
+            if recording and player is not None:
                 name = Path(args.solution).stem
                 return dict(store.record(entry.id, name, player.hash, player.scores).best)
             return store.best(entry.id)
