@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from machine.isa import Engine
@@ -162,3 +164,9 @@ def test_format_slot_shows_even_unknown_slots() -> None:
     assert format_slot(Slot(ALU, "frob", (1, "x"))) == 'alu:frob 1, "x"'
     assert format_slot(Slot(ALU, "+", (1,))) == "add 1"
     assert format_slot(Slot(FLOW, "halt", ())) == "halt"
+
+
+def test_the_example_in_the_docs_is_canonical() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "vasm.md").read_text()
+    example = docs.split("```\n")[1]
+    assert format_program(parse(example)) == example
