@@ -49,14 +49,17 @@ class Kind(Enum):
 
     @property
     def is_vector(self) -> bool:
-        return self in (Kind.VECTOR_IN, Kind.VECTOR_OUT)
+        return self in _VECTOR_KINDS
 
     @property
     def is_output(self) -> bool:
-        return self in (Kind.SCALAR_OUT, Kind.VECTOR_OUT)
+        return self in _OUTPUT_KINDS
 
 
-_SCRATCH_KINDS = frozenset({Kind.SCALAR_OUT, Kind.SCALAR_IN, Kind.VECTOR_OUT, Kind.VECTOR_IN})
+# Tuples, not sets: membership by identity is much faster than hashing an Enum.
+_SCRATCH_KINDS = (Kind.SCALAR_OUT, Kind.SCALAR_IN, Kind.VECTOR_OUT, Kind.VECTOR_IN)
+_VECTOR_KINDS = (Kind.VECTOR_OUT, Kind.VECTOR_IN)
+_OUTPUT_KINDS = (Kind.SCALAR_OUT, Kind.VECTOR_OUT)
 
 
 class SlotFault(Exception):
@@ -106,17 +109,23 @@ class OpSpec:
     def arity(self) -> int:
         return len(self.operands)
 
-    def scratch_footprint(self, args: tuple[int, ...], vlen: int) -> Iterator[tuple[int, bool]]:
-        """Yield (scratch address, is_write) for every scratch word the slot touches."""
+    def scratch_spans(self, args: tuple[int, ...],
+                      vlen: int) -> Iterator[tuple[int, int, bool]]:
+        """Yield (first address, last address, is_write) for every scratch operand: a
+        scalar is one word, a vector `vlen` consecutive words."""
         shift = args[self.offset_operand] if self.offset_operand is not None else 0
         for kind, value in zip(self.operands, args, strict=True):
-            if not kind.is_scratch:
-                continue
-            if kind.is_vector:
-                for lane in range(vlen):
-                    yield value + lane, kind.is_output
-            else:
-                yield value + shift, kind.is_output
+            if kind in _SCRATCH_KINDS:
+                if kind in _VECTOR_KINDS:
+                    yield value, value + vlen - 1, kind in _OUTPUT_KINDS
+                else:
+                    yield value + shift, value + shift, kind in _OUTPUT_KINDS
+
+    def scratch_footprint(self, args: tuple[int, ...], vlen: int) -> Iterator[tuple[int, bool]]:
+        """Yield (scratch address, is_write) for every scratch word the slot touches."""
+        for first, last, is_write in self.scratch_spans(args, vlen):
+            for address in range(first, last + 1):
+                yield address, is_write
 
 
 # --- scalar arithmetic -------------------------------------------------------

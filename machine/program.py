@@ -241,9 +241,11 @@ def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
                 if (p := _operand_problem(kind, value, config))]
     if problems:
         return problems
-    for addr, _ in spec.scratch_footprint(slot.args, config.vlen):
-        if not 0 <= addr < config.scratch_size:
-            return [f"scratch address {addr} is outside the scratch (0..{config.scratch_size - 1})"]
+    size = config.scratch_size
+    for first, last, _ in spec.scratch_spans(slot.args, config.vlen):
+        if first < 0 or last >= size:
+            addr = first if first < 0 else max(first, size)  # the first word outside
+            return [f"scratch address {addr} is outside the scratch (0..{size - 1})"]
     return []
 
 
