@@ -187,6 +187,9 @@ def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> 
         return None
     args = []
     for k, operand in enumerate(raw[1:], start=1):
+        if type(operand) is int:  # nearly every operand: nothing to check
+            args.append(operand)
+            continue
         try:
             args.append(json_value(operand))
         except JsonValueError as error:

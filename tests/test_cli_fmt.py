@@ -111,3 +111,12 @@ def test_convert_refuses_what_vasm_cannot_say(tmp_path: Path,
     assert err == (f"vliw convert: {source}: cannot be written as .vasm: bundle 0, slot 0 (alu): "
                    "unknown alu operation 'frob' has no .vasm name\n")
     assert not (tmp_path / "k.vasm").exists()
+
+
+def test_fmt_keeps_the_file_permissions(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.vasm"
+    path.write_text(MESSY)
+    path.chmod(0o644)
+    cli(capsys, "fmt", path)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -188,7 +189,10 @@ def _fmt_file(name: str, check_only: bool) -> bool:
     if check_only:
         print(f"would reformat {name}")
     else:
-        atomic_write_text(Path(name), formatted)
+        path = Path(name)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        atomic_write_text(path, formatted)
+        path.chmod(mode)  # the rewritten file keeps its permissions
         print(f"reformatted {name}")
     return True
 
