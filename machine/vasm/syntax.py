@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from machine.isa import Engine
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-HEADER_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*))?")
+_HEADER_KEY = r"[A-Za-z][A-Za-z0-9_-]*"
+HEADER_RE = re.compile(rf"#[ \t]*({_HEADER_KEY})[ \t]*:(?:[ \t]+(.*))?")
 """A header line: `# key: value` (or `# key:` with an empty value) at the top of the file."""
 
 NOP = "nop"
@@ -67,7 +68,7 @@ def comment_line(text: str) -> str:
 
 def header_problem(key: str, value: str) -> str | None:
     """Why a header entry cannot be written so that it reads back the same, or None."""
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", key):
+    if not re.fullmatch(_HEADER_KEY, key):
         return f"header key {key!r} is not a word"
     if value != value.strip() or "\n" in value or "\r" in value:
         return f"header value of {key!r} must be one line without surrounding spaces"
