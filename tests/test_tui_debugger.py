@@ -13,6 +13,7 @@ from game.tui.app import VliwApp
 from game.tui.screens.debugger import DebuggerScreen
 from game.tui.screens.puzzle import PuzzleScreen
 from game.tui.widgets.asm_editor import AsmEditor
+from game.tui.widgets.code_view import CodeView
 from game.tui.widgets.slot_usage import SlotUsage
 from game.tui.widgets.word_grid import WordGrid
 
@@ -54,13 +55,12 @@ async def test_step_shows_the_cycle_and_a_scalar_then_step_back(tmp_path: Path) 
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_debugger(app, pilot)
         assert status(screen).startswith("cycle 0 · step 0 · pc 0 · ready")
-        listing = screen.query_one("#listing", AsmEditor)
-        assert listing.read_only
-        assert listing.pc_lines == {4}
+        listing = screen.query_one("#listing", CodeView)
+        assert listing.marks.pc_lines == {4}
 
         await pilot.press("s", "s", "s")
         assert status(screen).startswith("cycle 3 · step 3 · pc 3 · ready")
-        assert listing.pc_lines == {7}
+        assert listing.marks.pc_lines == {7}
         scratch = screen.query_one("#scratch", WordGrid)
         assert grid_row(scratch, "x").split() == ["x", "@1", str(a)]
         assert grid_row(scratch, "y").split() == ["y", "@2", str(b)]
@@ -79,15 +79,16 @@ async def test_breakpoint_continue_and_run_to_the_end(tmp_path: Path) -> None:
     a, b, _ = generate_memory(app.context.catalog.puzzle(PUZZLE).puzzle, 1)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_debugger(app, pilot)
-        listing = screen.query_one("#listing", AsmEditor)
-        listing.move_cursor((STORE_LINE - 1, 0))
+        listing = screen.query_one("#listing", CodeView)
+        await pilot.press(*["down"] * (STORE_LINE - 1))
+        assert listing.cursor_line == STORE_LINE
         await pilot.press("space")
-        assert listing.breakpoints == {STORE_LINE}
+        assert listing.marks.breakpoints == {STORE_LINE}
 
         await pilot.press("c")
         await settle(pilot)
         assert status(screen).startswith("cycle 4 · step 4 · pc 4 · ready")
-        assert listing.pc_lines == {STORE_LINE}
+        assert listing.marks.pc_lines == {STORE_LINE}
 
         await pilot.press("e")
         await settle(pilot)
@@ -98,7 +99,7 @@ async def test_breakpoint_continue_and_run_to_the_end(tmp_path: Path) -> None:
         memory = screen.query_one("#memory", WordGrid)
         assert grid_row(memory, "out✓").split() == ["out✓", "@2", str(a + b)]
         assert memory._written == {2: a + b}
-        assert listing.pc_lines == frozenset()
+        assert listing.marks.pc_lines == frozenset()
 
         await pilot.press("r")
         assert status(screen).startswith("cycle 0 · step 0")
@@ -109,7 +110,7 @@ async def test_breakpoint_continue_and_run_to_the_end(tmp_path: Path) -> None:
         puzzle_screen = app.screen
         assert isinstance(puzzle_screen, PuzzleScreen)
         assert puzzle_screen.breakpoints == {"solution": frozenset({STORE_LINE})}
-        assert puzzle_screen.query_one(AsmEditor).breakpoints == {STORE_LINE}
+        assert puzzle_screen.query_one(AsmEditor).marks.breakpoints == {STORE_LINE}
 
 
 @run_async
@@ -118,11 +119,10 @@ async def test_a_breakpoint_on_a_label_line_snaps_to_the_next_bundle(tmp_path: P
     app = with_solution(tmp_path, text)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_debugger(app, pilot)
-        listing = screen.query_one("#listing", AsmEditor)
+        listing = screen.query_one("#listing", CodeView)
         label_line = text.splitlines().index("next:") + 1
-        listing.move_cursor((label_line - 1, 0))
-        await pilot.press("space")
-        assert listing.breakpoints == {label_line + 2}
+        await pilot.click(listing, offset=(1, label_line - 1))  # the gutter of the label line
+        assert listing.marks.breakpoints == {label_line + 2}
         await pilot.press("c")
         await settle(pilot)
         assert screen.session.pc() == 3
@@ -144,7 +144,7 @@ async def test_a_fault_is_pointed_at_its_slot(tmp_path: Path) -> None:
         assert shown(box) == str(fault)
         assert "division by zero" in shown(box)
         line = text.splitlines().index("add x, x, y || div y, x, p") + 1
-        assert screen.query_one("#listing", AsmEditor).fault_at == (line, 16)
+        assert screen.query_one("#listing", CodeView).marks.fault_at == (line, 16)
         assert "faulted" in status(screen)
 
         await pilot.press("b")

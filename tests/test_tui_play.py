@@ -72,12 +72,12 @@ async def test_type_see_the_error_fix_it_run_and_pass(tmp_path: Path) -> None:
         problems = shown(screen.query_one("#problems", Static))
         error_line = editor.text.splitlines().index("ad x, x, y") + 1
         assert f"line {error_line}:1: unknown operation 'ad'" in problems
-        assert editor.errors == ((error_line, 1),)
+        assert editor.marks.errors == ((error_line, 1),)
 
         editor.move_cursor((error_line - 1, 2))
         await pilot.press("d")
         await settle(pilot)
-        assert editor.errors == ()
+        assert editor.marks.errors == ()
         assert shown(screen.query_one("#problems", Static)).startswith(
             "✓ 5 bundles · 7 instructions · 3 scratch words")
 

@@ -17,7 +17,7 @@ from enum import Enum
 
 from machine.config import MachineConfig
 from machine.isa import Engine
-from machine.program import Program
+from machine.program import Bundle, Program
 from machine.simulator import CoreStatus, Fault, Simulator, StepRecord
 
 CHECKPOINT_EVERY = 256
@@ -70,8 +70,11 @@ class DebugSession:
     def __init__(self, program: Program, memory: Sequence[int], config: MachineConfig):
         self.program = program
         self.config = config
-        self._initial_memory = tuple(memory)
-        self._usage_of_bundle = [self._bundle_usage(index) for index in range(len(program))]
+        self._usage_of_bundle = [self._bundle_usage(bundle) for bundle in program.bundles]
+        # Checking and decoding a program is the costly part: do it once, reset by restoring.
+        self.simulator = Simulator(program, memory, config, pausing=True)
+        self.steps = 0
+        self._start = self._checkpoint()
         self.reset()
 
     # --- state the views read -------------------------------------------------
@@ -114,12 +117,10 @@ class DebugSession:
 
     def reset(self) -> None:
         """Back to cycle 0 with the initial memory."""
-        self.simulator = Simulator(self.program, self._initial_memory, self.config, pausing=True)
-        self.steps = 0
+        self._restore(self._start)
         self.last: StepRecord | None = None
         self._recent: deque[SlotUse] = deque(maxlen=RECENT_STEPS)
-        self._checkpoints: deque[_Checkpoint] = deque(maxlen=MAX_CHECKPOINTS)
-        self._checkpoints.append(self._checkpoint())
+        self._checkpoints: deque[_Checkpoint] = deque([self._start], maxlen=MAX_CHECKPOINTS)
 
     def step(self) -> StepRecord | None:
         """Execute one bundle on every running core (paused cores resume); None if none ran."""
@@ -211,9 +212,10 @@ class DebugSession:
 
     # --- slot use -------------------------------------------------------------
 
-    def _bundle_usage(self, index: int) -> tuple[int, ...]:
+    @staticmethod
+    def _bundle_usage(bundle: Bundle) -> tuple[int, ...]:
         counts = dict.fromkeys(COUNTED_ENGINES, 0)
-        for engine, slots in self.program.bundles[index].groups:
+        for engine, slots in bundle.groups:
             if engine in counts:
                 counts[engine] += len(slots)
         return tuple(counts.values())

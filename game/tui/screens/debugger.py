@@ -1,15 +1,18 @@
 """The debugger: step through one test of a puzzle, cycle by cycle, and back.
 
-The listing is the solution's text in the same editor widget, read-only, with
-the bundle about to run highlighted and breakpoints marked. Beside it: the
-cycle counter, slot use per engine over recent steps, scratch by declared
-names and memory by the puzzle's regions, each with the words the last step
-wrote marked. Long runs (to a breakpoint, to the end) go to a thread worker
-and can be interrupted. Closing the screen hands the breakpoints back.
+The listing is the solution's text with the bundle about to run marked and
+highlighted, and breakpoints in the gutter. Beside it: the cycle counter,
+slot use per engine over recent steps, scratch by declared names and memory
+by the puzzle's regions, each with the words the last step wrote marked.
+Getting ready (checking and decoding a program of 150,000 bundles takes
+seconds) and long runs (to a breakpoint, to the end) happen in thread
+workers; a run can be interrupted. Closing the screen hands the breakpoints
+back to the editor.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -24,7 +27,8 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from game.tui.debug_session import DebugSession, Stop
-from game.tui.widgets.asm_editor import AsmEditor
+from game.tui.highlight import defined_labels
+from game.tui.widgets.code_view import CodeView
 from game.tui.widgets.slot_usage import SlotUsage
 from game.tui.widgets.word_grid import Block, WordGrid, blocks_covering, runs_of
 from machine.isa import Engine
@@ -38,6 +42,9 @@ STATE_NAMES = {CoreStatus.RUNNING: "ready", CoreStatus.PAUSED: "paused",
                CoreStatus.STOPPED: "stopped"}
 LIVE_REFRESH = 0.1
 """Seconds between updates of the cycle counter during a long run."""
+MACHINE_ACTIONS = frozenset({"step", "step_back", "run", "reset", "next_test", "next_core",
+                             "toggle_breakpoint"})
+"""Actions that touch the session: off while it is being prepared or run by a worker."""
 
 
 def line_map(program: Program) -> tuple[dict[int, int], list[frozenset[int]]]:
@@ -48,8 +55,8 @@ def line_map(program: Program) -> tuple[dict[int, int], list[frozenset[int]]]:
     if source is None:
         return to_pc, [frozenset() for _ in program.bundles]
     for pc, first in enumerate(source.bundle_lines):
-        lines = {first, *(line for line, _ in source.slot_positions[pc])}
-        lines_of.append(frozenset(lines))
+        lines = frozenset({first, *(line for line, _ in source.slot_positions[pc])})
+        lines_of.append(lines)
         for line in lines:
             to_pc.setdefault(line, pc)
     return to_pc, lines_of
@@ -61,6 +68,15 @@ def scratch_blocks(program: Program, vlen: int) -> list[Block]:
     covered = {addr for block in named for addr in range(block.start, block.start + block.length)}
     others = runs_of(program.scratch_footprint(vlen) - covered, width=vlen)
     return sorted(named + others, key=lambda block: block.start)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    session: DebugSession
+    line_to_pc: dict[int, int]
+    bundle_lines: list[frozenset[int]]
+    scratch: list[Block]
+    memory: list[Block]
 
 
 class DebuggerScreen(Screen[frozenset[int]]):
@@ -81,7 +97,8 @@ class DebuggerScreen(Screen[frozenset[int]]):
     ]
 
     core: reactive[int] = reactive(0)
-    running: reactive[bool] = reactive(False)
+    busy: reactive[bool] = reactive(True)
+    """True while a worker holds the session (preparing it, or a long run)."""
 
     def __init__(self, entry: PuzzleEntry, program: Program, text: str,
                  breakpoints: frozenset[int] = frozenset()):
@@ -93,16 +110,14 @@ class DebuggerScreen(Screen[frozenset[int]]):
         self.text = text
         self.breakpoints = breakpoints
         self.seed_index = 0
-        self._line_to_pc, self._bundle_lines = line_map(program)
+        self._prepared: _Prepared | None = None
         self._live: Timer | None = None
         self._stop_asked = False
-        self.session = self._new_session()
 
-    def _new_session(self) -> DebugSession:
-        from game.inputs import generate_memory
-
-        seed = self.puzzle.scored_seeds[self.seed_index]
-        return DebugSession(self.program, generate_memory(self.puzzle, seed), self.config)
+    @property
+    def session(self) -> DebugSession:
+        assert self._prepared is not None, "the session is being prepared"
+        return self._prepared.session
 
     # --- layout -------------------------------------------------------------------
 
@@ -110,9 +125,9 @@ class DebuggerScreen(Screen[frozenset[int]]):
         yield Header()
         with Horizontal(id="debugger"):
             with Vertical(id="code-pane"):
-                yield AsmEditor(self.text, read_only=True, id="listing")
+                yield CodeView(self.text, id="listing")
             with Vertical(id="machine-pane"):
-                yield Static(id="machine-status")
+                yield Static("getting the machine ready…", id="machine-status")
                 yield Static(id="fault")
                 yield SlotUsage()
                 with TabbedContent(id="views"):
@@ -123,83 +138,85 @@ class DebuggerScreen(Screen[frozenset[int]]):
         yield Footer()
 
     def on_mount(self) -> None:
-        from game.inputs import layout
-        from game.tui.highlight import defined_labels
-
         self.title = self.puzzle.title
         self.sub_title = "debugger"
-        listing = self.query_one("#listing", AsmEditor)
-        listing.labels = defined_labels(self.text)
-        listing.breakpoints = self.breakpoints
-        self._scratch_blocks = scratch_blocks(self.program, self.config.vlen)
+        listing = self.query_one("#listing", CodeView)
+        listing.mark(labels=defined_labels(self.text), breakpoints=self.breakpoints)
+        listing.focus()
+        self.prepare(self.seed_index)
+
+    @work(thread=True, exclusive=True, group="debug-prepare")
+    def prepare(self, seed_index: int) -> _Prepared:
+        from game.inputs import generate_memory, layout
+
+        memory = generate_memory(self.puzzle, self.puzzle.scored_seeds[seed_index])
+        session = DebugSession(self.program, memory, self.config)
+        line_to_pc, bundle_lines = (self._prepared.line_to_pc, self._prepared.bundle_lines) \
+            if self._prepared else line_map(self.program)
         regions = [Block(r.name + ("✓" if r.checked else ""), r.start, r.length)
                    for r in layout(self.puzzle)]
-        self._memory_blocks = blocks_covering(regions, len(self.session.memory))
-        self._show_state()
-        listing.focus()
+        return _Prepared(session, line_to_pc, bundle_lines,
+                         scratch_blocks(self.program, self.config.vlen),
+                         blocks_covering(regions, len(memory)))
 
     # --- drawing the state -----------------------------------------------------------------
 
     def _show_state(self) -> None:
-        session = self.session
+        prepared = self._prepared
+        if prepared is None:
+            return
+        session = prepared.session
         core = self.core
         last = session.last
         scratch_written = last.scratch_writes[core] if last is not None else {}
         memory_written = last.memory_writes if last is not None else {}
-        self.query_one("#scratch", WordGrid).show(self._scratch_blocks, session.scratch(core),
+        self.query_one("#scratch", WordGrid).show(prepared.scratch, session.scratch(core),
                                                   scratch_written)
-        self.query_one("#memory", WordGrid).show(self._memory_blocks, session.memory,
+        self.query_one("#memory", WordGrid).show(prepared.memory, session.memory,
                                                  memory_written)
         limits = {engine: self.config.slot_limit(engine) or 0 for engine in Engine
                   if engine is not Engine.DEBUG}
         usage = self.query_one(SlotUsage)
         usage.show(session.recent_usage(usage.columns()), limits)
-        listing = self.query_one("#listing", AsmEditor)
         pc = session.pc(core)
-        finished = session.finished
-        listing.pc_lines = (self._bundle_lines[pc] if not finished
-                            and 0 <= pc < len(self._bundle_lines) else frozenset())
+        running_lines = (prepared.bundle_lines[pc] if not session.finished
+                         and 0 <= pc < len(prepared.bundle_lines) else frozenset())
+        fault = session.fault
+        source = self.program.source
+        fault_at = source.position(fault.pc, fault.slot) if fault and source else None
+        self.query_one("#listing", CodeView).mark(pc_lines=running_lines, fault_at=fault_at)
+        box = self.query_one("#fault", Static)
+        box.set_class(fault is not None, "-shown")
+        box.update(Text(str(fault)) if fault else "")
+        if fault_at is not None:
+            self.query_one("#listing", CodeView).scroll_to_line(fault_at[0])
         self._show_status()
-        self._show_fault()
 
     def _show_status(self) -> None:
-        session = self.session
+        if self._prepared is None:
+            return
+        session = self._prepared.session
         seed = self.puzzle.scored_seeds[self.seed_index]
-        status = Text()
-        status.append(f"cycle {session.cycle:,}", style="bold")
-        status.append(f" · step {session.steps:,} · pc {session.pc(self.core)}")
-        if self.running:
+        if self.busy:
             state = "running…"
         elif session.fault is not None:
             state = "faulted"
         else:
             state = STATE_NAMES[session.status(self.core)]
-        status.append(f" · {state}", style="bold" if self.running else "")
+        status = Text()
+        status.append(f"cycle {session.cycle:,}", style="bold")
+        status.append(f" · step {session.steps:,} · pc {session.pc(self.core)} · ")
+        status.append(state, style="bold" if self.busy else "")
         status.append(f"\nseed {seed} (test {self.seed_index + 1} of"
                       f" {len(self.puzzle.scored_seeds)})", style="dim")
         if self.config.n_cores > 1:
             status.append(f" · core {self.core} of {self.config.n_cores}", style="dim")
         self.query_one("#machine-status", Static).update(status)
 
-    def _show_fault(self) -> None:
-        fault = self.session.fault
-        box = self.query_one("#fault", Static)
-        box.set_class(fault is not None, "-shown")
-        listing = self.query_one("#listing", AsmEditor)
-        if fault is None:
-            listing.fault_at = None
-            return
-        box.update(Text(str(fault)))
-        source = self.program.source
-        listing.fault_at = source.position(fault.pc, fault.slot) if source else None
-        if listing.fault_at is not None:
-            listing.scroll_to_line(listing.fault_at[0])
-
     # --- stepping -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"step", "step_back", "run", "reset", "next_test", "toggle_hex",
-                      "toggle_breakpoint"} and self.running:
+        if action in MACHINE_ACTIONS and self.busy:
             return None
         if action == "next_core":
             return self.config.n_cores > 1
@@ -223,15 +240,14 @@ class DebuggerScreen(Screen[frozenset[int]]):
 
     def action_next_test(self) -> None:
         self.seed_index = (self.seed_index + 1) % len(self.puzzle.scored_seeds)
-        self.session = self._new_session()
-        self._show_state()
+        self.busy = True
+        self.prepare(self.seed_index)
 
     def action_next_core(self) -> None:
         self.core = (self.core + 1) % self.config.n_cores
 
     def watch_core(self) -> None:
-        if self.is_mounted:
-            self._show_state()
+        self._show_state()
 
     def action_toggle_view(self) -> None:
         views = self.query_one("#views", TabbedContent)
@@ -242,24 +258,28 @@ class DebuggerScreen(Screen[frozenset[int]]):
             grid.hex_mode = not grid.hex_mode
 
     def action_toggle_breakpoint(self) -> None:
-        listing = self.query_one("#listing", AsmEditor)
-        line = listing.cursor_location[0] + 1
-        bundle_line = self._bundle_line_at_or_after(line)
+        self.toggle_breakpoint(self.query_one("#listing", CodeView).cursor_line)
+
+    @on(CodeView.GutterClicked, "#listing")
+    def gutter_clicked(self, event: CodeView.GutterClicked) -> None:
+        if not self.busy:
+            self.toggle_breakpoint(event.line)
+
+    def toggle_breakpoint(self, line: int) -> None:
+        """Toggle a breakpoint on the bundle of `line`, or of the next line holding one."""
+        assert self._prepared is not None
+        to_pc = self._prepared.line_to_pc
+        bundle_line = line if line in to_pc else min((n for n in to_pc if n > line), default=None)
         if bundle_line is None:
             self.notify("no bundle on or after this line", timeout=2)
             return
         self.breakpoints = self.breakpoints ^ {bundle_line}
-        listing.breakpoints = self.breakpoints
-
-    def _bundle_line_at_or_after(self, line: int) -> int | None:
-        if line in self._line_to_pc:
-            return line
-        later = [candidate for candidate in self._line_to_pc if candidate > line]
-        return min(later) if later else None
+        self.query_one("#listing", CodeView).mark(breakpoints=self.breakpoints)
 
     def breakpoint_pcs(self) -> frozenset[int]:
-        return frozenset(self._line_to_pc[line] for line in self.breakpoints
-                         if line in self._line_to_pc)
+        assert self._prepared is not None
+        to_pc = self._prepared.line_to_pc
+        return frozenset(to_pc[line] for line in self.breakpoints if line in to_pc)
 
     # --- long runs -----------------------------------------------------------------------------
 
@@ -268,7 +288,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
             self.notify("the program has stopped; r resets it", timeout=2)
             return
         breakpoints = self.breakpoint_pcs() if until == "breakpoint" else frozenset()
-        self.running = True
+        self.busy = True
         self._stop_asked = False
         self._live = self.set_interval(LIVE_REFRESH, self._show_status)
         self.run_session(breakpoints)
@@ -280,31 +300,35 @@ class DebuggerScreen(Screen[frozenset[int]]):
         return self.session.run_until(breakpoints, should_stop=lambda: self._stop_asked)
 
     @on(Worker.StateChanged)
-    def run_ended(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "debug-run" or event.state not in (WorkerState.SUCCESS,
-                                                                     WorkerState.ERROR):
+    def worker_done(self, event: Worker.StateChanged) -> None:
+        group = event.worker.group
+        if group not in ("debug-run", "debug-prepare") or event.state not in (
+                WorkerState.SUCCESS, WorkerState.ERROR):
             return
         if self._live is not None:
             self._live.stop()
             self._live = None
-        self.running = False
-        if event.state is WorkerState.SUCCESS:
-            stop: Stop = event.worker.result
-            if stop is Stop.BREAKPOINT:
-                self.notify(f"breakpoint at cycle {self.session.cycle:,}", timeout=2)
-            elif stop is Stop.CANCELLED:
-                self.notify(f"interrupted at cycle {self.session.cycle:,}", timeout=2)
-            elif stop is Stop.PAUSE:
-                self.notify(f"pause at cycle {self.session.cycle:,}", timeout=2)
-        elif event.state is WorkerState.ERROR:
+        if event.state is WorkerState.ERROR:
             self.notify(f"internal error: {event.worker.error}", severity="error")
+        elif group == "debug-prepare":
+            self._prepared = event.worker.result
+        else:
+            self._report_stop(event.worker.result)
+        self.busy = self._prepared is None
         self._show_state()
 
-    def watch_running(self) -> None:
+    def _report_stop(self, stop: Stop) -> None:
+        cycle = f"at cycle {self.session.cycle:,}"
+        messages = {Stop.BREAKPOINT: f"breakpoint {cycle}", Stop.PAUSE: f"pause {cycle}",
+                    Stop.CANCELLED: f"interrupted {cycle}"}
+        if stop in messages:
+            self.notify(messages[stop], timeout=2)
+
+    def watch_busy(self) -> None:
         self.refresh_bindings()
 
     def action_close(self) -> None:
-        if self.running:
+        if self.busy and self._prepared is not None:
             self._stop_asked = True
             return
         self.dismiss(self.breakpoints)

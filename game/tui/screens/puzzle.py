@@ -26,7 +26,8 @@ from game.player_solutions import SolutionError, check_name
 from game.tui.assembly import Assembly, assemble
 from game.tui.context import GameContext
 from game.tui.screens.dialogs import ConfirmDialog, NameDialog
-from game.tui.widgets.asm_editor import AsmEditor
+from game.tui.widgets.asm_editor import MAX_EDITABLE_LINES, AsmEditor
+from game.tui.widgets.code_view import CodeView
 from game.tui.widgets.run_report import failure_text
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class PuzzleScreen(Screen[None]):
         self._assemble_timer: Timer | None = None
         self.assembly: Assembly | None = None
         self._editor = AsmEditor(id="editor")
+        self.editable = True
+        self._large_text = ""
 
     # --- layout -----------------------------------------------------------------
 
@@ -138,10 +141,9 @@ class PuzzleScreen(Screen[None]):
         self.solution = name
         self._saved_text = text
         editor = self.editor
-        editor.load_text(text)
-        editor.move_cursor(editor.document.end)
-        editor.breakpoints = self.breakpoints.get(name, frozenset())
-        editor.errors = ()
+        self._show_text(text)
+        editor.mark(breakpoints=self.breakpoints.get(name, frozenset()), errors=(),
+                    fault_at=None)
         self.sub_title = name
         self._select_in_list(name)
         self._hide_report()
@@ -153,8 +155,33 @@ class PuzzleScreen(Screen[None]):
             self.open_solution(event.item.solution)
             self.editor.focus()
 
+    def _show_text(self, text: str) -> None:
+        """Into the editor; a text too long to edit goes to a read-only listing instead."""
+        editor = self.editor
+        for old in self.query("#large-view"):
+            old.remove()
+        self.editable = text.count("\n") < MAX_EDITABLE_LINES
+        editor.display = self.editable
+        editor.load_text(text if self.editable else "")
+        editor.move_cursor(editor.document.end)
+        self._large_text = "" if self.editable else text
+        if not self.editable:
+            listing = CodeView(text, id="large-view")
+            self.query_one("#editor-pane").mount(listing, before=0)
+            listing.focus()
+            self.notify(f"{self.solution} has {text.count(chr(10)):,} lines, more than can be"
+                        " edited here: it is shown read-only. Run and Debug work as usual.",
+                        timeout=8)
+
+    @property
+    def text(self) -> str:
+        """The current solution's text."""
+        return self.editor.text if self.editable else self._large_text
+
     @on(AsmEditor.Changed, "#editor")
     def text_changed(self) -> None:
+        if not self.editable:
+            return
         if self.editor.text != self._saved_text and self._save_timer is None:
             self._save_timer = self.set_timer(AUTOSAVE_AFTER, self.save_now)
         self._schedule_assembly()
@@ -164,7 +191,7 @@ class PuzzleScreen(Screen[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if self.solution is None:
+        if self.solution is None or not self.editable:
             return
         text = self.editor.text
         if text == self._saved_text:
@@ -192,7 +219,7 @@ class PuzzleScreen(Screen[None]):
     def _assemble(self) -> None:
         self._assemble_timer = None
         path = str(self.context.solutions.path(self.puzzle_id, self.solution or "solution"))
-        self.assemble_text(self.editor.text, path)
+        self.assemble_text(self.text, path)
 
     @work(thread=True, exclusive=True, group="assemble")
     def assemble_text(self, text: str, path: str) -> None:
@@ -204,13 +231,11 @@ class PuzzleScreen(Screen[None]):
             self.app.call_from_thread(self._show_assembly, text, assembly, labels)
 
     def _show_assembly(self, text: str, assembly: Assembly, labels: frozenset[str]) -> None:
-        if text != self.editor.text:
+        if text != self.text:
             return  # typed meanwhile: a newer assembly is on its way
         self.assembly = assembly
         editor = self.editor
-        editor.labels = labels
-        editor.errors = assembly.marks()
-        editor.fault_at = None
+        editor.mark(labels=labels, errors=assembly.marks(), fault_at=None)
         problems = self.query_one("#problems", Static)
         problems.set_class(not assembly.ok, "-error")
         problems.set_class(assembly.ok, "-ok")
@@ -289,7 +314,7 @@ class PuzzleScreen(Screen[None]):
             program = self.assembly.program
             fault = failed.fault
             if program is not None and program.source is not None:
-                self.editor.fault_at = program.source.position(fault.pc, fault.slot)
+                self.editor.mark(fault_at=program.source.position(fault.pc, fault.slot))
 
     def _show_report(self, text: Text, *, failed: bool) -> None:
         report = self.query_one("#report", Static)
@@ -299,13 +324,13 @@ class PuzzleScreen(Screen[None]):
 
     def _hide_report(self) -> None:
         self.query_one("#report").set_class(False, "-shown")
-        self.editor.fault_at = None
+        self.editor.mark(fault_at=None)
 
     # --- debugger ---------------------------------------------------------------------------
 
     def action_debug(self) -> None:
         assembly = self.assembly
-        text = self.editor.text
+        text = self.text
         if assembly is None or not assembly.ok or assembly.program is None:
             self.notify("fix the problems first: the debugger runs a program that assembles",
                         severity="warning")
@@ -320,7 +345,7 @@ class PuzzleScreen(Screen[None]):
         def keep_breakpoints(lines: frozenset[int] | None) -> None:
             if lines is not None:
                 self.breakpoints[name] = lines
-                self.editor.breakpoints = lines
+                self.editor.mark(breakpoints=lines)
 
         self.app.push_screen(screen, keep_breakpoints)
 

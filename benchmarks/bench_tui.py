@@ -1,0 +1,173 @@
+"""How fast the game answers: start-up to the first screen, and one debugger step.
+
+    python benchmarks/bench_tui.py            # everything (about a minute: parsing the baseline)
+    python benchmarks/bench_tui.py --quick    # fewer repetitions
+
+Start-up is timed from outside, as a player waits for it: a fresh Python
+process goes the way `vliw play` goes (the CLI's parser with every command
+module, then the app) and prints when the first screen has been drawn; the
+time is taken from launching the process to reading that line. The time
+until the puzzle list is filled (packs load in a worker) is printed beside it.
+
+A debugger step is timed on the full-size tree kernel (h=10, 16 rounds, 256
+walkers) with the shipped scalar baseline (147,734 bundles) and a packed
+vector kernel: the step itself (`DebugSession.step`), the screen's update of
+every view (`action_step`), and the update plus a full redraw of the screen
+(`export_screenshot`, which also writes an SVG, so it overstates the cost;
+the same export without a step is printed for comparison).
+Targets (brief T): first screen under 1 s; a step under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "solutions/takehome/tree-kernel/baseline.vasm"
+PUZZLE = "takehome/tree-kernel"
+
+STARTUP = textwrap.dedent("""
+    import sys, time
+    from game.cli import build_parser
+    build_parser()
+    from game.tui.app import VliwApp
+    from game.tui.context import GameContext
+
+    async def first_screen(pilot):
+        from game.tui.screens.browser import BrowserScreen
+        while not isinstance(pilot.app.screen, BrowserScreen):
+            await pilot.pause(0.001)
+        await pilot.pause(0)
+        import resource
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        print(f"first-screen {usage.ru_utime + usage.ru_stime:.4f}", flush=True)
+        start = time.perf_counter()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0)
+        print(f"packs-listed {time.perf_counter() - start:.4f}", flush=True)
+        pilot.app.exit()
+
+    VliwApp(GameContext(home=__import__("pathlib").Path(sys.argv[1]))).run(
+        headless=True, size=(80, 24), auto_pilot=first_screen)
+""")
+
+
+def time_startup(runs: int) -> tuple[list[float], list[float], list[float]]:
+    """Wall seconds to the first screen, CPU seconds of the process by then, wall to the list."""
+    firsts, cpus, listed = [], [], []
+    with tempfile.TemporaryDirectory() as home:
+        for _ in range(runs):
+            start = time.perf_counter()
+            process = subprocess.Popen([sys.executable, "-c", STARTUP, home], cwd=ROOT,
+                                       stdout=subprocess.PIPE, text=True)
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            first = time.perf_counter() - start
+            assert line.startswith("first-screen "), line
+            cpus.append(float(line.split()[1]))
+            extra = float(process.stdout.readline().split()[1])
+            process.wait(timeout=60)
+            firsts.append(first)
+            listed.append(first + extra)
+    return firsts, cpus, listed
+
+
+def programs() -> list[tuple[str, str]]:
+    """(name, .vasm text) of the full-size kernels to step through."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from kernels import vector_kernel
+
+    from machine.vasm import format_program
+
+    found = []
+    if BASELINE.exists():
+        found.append(("scalar baseline (shipped)", BASELINE.read_text(encoding="utf-8")))
+    found.append(("packed vector kernel", format_program(vector_kernel())))
+    return found
+
+
+async def time_steps(name: str, text: str, steps: int, size: tuple[int, int]) -> None:
+    from game.tui.app import VliwApp
+    from game.tui.context import GameContext
+    from game.tui.screens.debugger import DebuggerScreen
+    from machine.loader import parse_program
+
+    started = time.perf_counter()
+    program = parse_program(text, "kernel.vasm")
+    parsed = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as home:
+        app = VliwApp(GameContext(home=Path(home)))
+        async with app.run_test(size=size) as pilot:
+            await app.workers.wait_for_complete()
+            entry = app.context.catalog.puzzle(PUZZLE)
+            started = time.perf_counter()
+            screen = DebuggerScreen(entry, program, text)
+            await app.push_screen(screen)
+            await app.workers.wait_for_complete()  # the session is prepared in a worker
+            await pilot.pause(0)
+            opened = time.perf_counter() - started
+            session_step, ui_step, redraw_step = [], [], []
+            for _ in range(steps):
+                started = time.perf_counter()
+                screen.session.step()
+                session_step.append(time.perf_counter() - started)
+                screen.session.step_back()
+            for _ in range(steps):
+                started = time.perf_counter()
+                screen.action_step()
+                ui_step.append(time.perf_counter() - started)
+                await pilot.pause(0)
+            for _ in range(steps):
+                started = time.perf_counter()
+                screen.action_step()
+                app.export_screenshot()
+                redraw_step.append(time.perf_counter() - started)
+            export_only = []
+            for _ in range(steps):
+                started = time.perf_counter()
+                app.export_screenshot()
+                export_only.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            screen.action_step_back()
+            back = time.perf_counter() - started
+
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:7.2f} ms (max {max(values) * 1000:6.2f})"
+
+    print(f"{name} at {size[0]}x{size[1]}: parse {parsed:.2f} s, open the debugger"
+          f" {opened * 1000:.0f} ms")
+    print(f"  session step          {ms(session_step)}")
+    print(f"  step + views          {ms(ui_step)}")
+    print(f"  step + views + redraw {ms(redraw_step)}   target < 50 ms:"
+          f" {'ok' if statistics.median(redraw_step) < 0.05 else 'MISSED'}")
+    print(f"  redraw alone (no step){ms(export_only)}")
+    print(f"  step back             {back * 1000:7.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    runs, steps = (3, 20) if args.quick else (7, 100)
+
+    firsts, cpus, listed = time_startup(runs)
+    print(f"vliw play, first screen: median {statistics.median(firsts):.3f} s"
+          f" (max {max(firsts):.3f}) over {runs} runs, of which CPU"
+          f" {statistics.median(cpus):.3f} s   target < 1 s:"
+          f" {'ok' if statistics.median(firsts) < 1 else 'MISSED'}")
+    print(f"vliw play, puzzles listed: median {statistics.median(listed):.3f} s")
+    for name, text in programs():
+        for size in ((80, 24), (160, 50)):
+            asyncio.run(time_steps(name, text, steps, size))
+
+
+if __name__ == "__main__":
+    main()
