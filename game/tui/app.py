@@ -27,7 +27,7 @@ class VliwApp(App[None]):
     COMMANDS = App.COMMANDS | {PuzzleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "manual", "Manual", tooltip="Every operation, and this machine's limits"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"), (110, "-wide")]
