@@ -6,6 +6,7 @@
     vliw puzzle inputs PACK/PUZZLE --seed S [--json] [--pack FILE]
                                       the memory image the puzzle makes for a seed
 
+`vliw pack new` and `vliw pack test` come from `PACK_ACTION_MODULES`.
 `--pack FILE` (repeatable) adds a pack file from anywhere to the shipped ones
 (`game.catalog`); `open_catalog` and `add_pack_option` are shared with
 `vliw check`.
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -26,6 +28,8 @@ from game.pack import PackError, json_schema
 from game.pack.lint import lint_pack
 
 WORDS_PER_LINE = 8
+PACK_ACTION_MODULES = ("game.cli.authoring_commands",)
+"""Modules that add actions to `vliw pack` with `register_pack_actions(pack_commands)`."""
 
 
 def add_pack_option(parser: argparse.ArgumentParser) -> None:
@@ -54,13 +58,15 @@ def _existing(path: str) -> str:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    pack = subparsers.add_parser("pack", help="lint puzzle packs; print the pack format")
+    pack = subparsers.add_parser("pack", help="create, lint and test puzzle packs; print the pack format")
     pack_commands = pack.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
     lint = pack_commands.add_parser("lint", help="check pack files and run their references")
     lint.add_argument("files", nargs="+", metavar="PACK.toml")
     lint.set_defaults(func=run_lint)
     schema = pack_commands.add_parser("schema", help="print the pack format as JSON Schema")
     schema.set_defaults(func=run_schema)
+    for name in PACK_ACTION_MODULES:
+        importlib.import_module(name).register_pack_actions(pack_commands)
 
     puzzle = subparsers.add_parser("puzzle", help="list puzzles; print a puzzle's inputs")
     puzzle_commands = puzzle.add_subparsers(dest="puzzle_command", metavar="ACTION",
