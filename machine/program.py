@@ -237,10 +237,13 @@ def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
         names = " ".join(spec.operand_names)
         return [f"{spec.mnemonic} takes {spec.arity} operand{'s' * (spec.arity != 1)}"
                 f" ({names or 'none'}), not {len(slot.args)}"]
-    problems = [p for kind, value in zip(spec.operands, slot.args, strict=True)
-                if (p := _operand_problem(kind, value, config))]
-    if problems:
-        return problems
+    # Plain non-negative ints below the immediate limit are fine as any operand; only
+    # other values need a look at what each operand is.
+    if not all(type(value) is int and 0 <= value < IMMEDIATE_LIMIT for value in slot.args):
+        problems = [p for kind, value in zip(spec.operands, slot.args, strict=True)
+                    if (p := _operand_problem(kind, value, config))]
+        if problems:
+            return problems
     size = config.scratch_size
     for first, last, _ in spec.scratch_spans(slot.args, config.vlen):
         if first < 0 or last >= size:

@@ -5,13 +5,13 @@ simulator (machine.simulator) stays the judge, and this engine returns, for
 every image, exactly the RunResult the reference would. It batches seeds with
 numpy: seeds that share a pc form a batch whose scratch and memory are arrays
 with one column per seed, so one pass over the program serves them all
-(machine.engine.steps). Bundles are pre-decoded once into in-place steps that
-keep the spec's "all reads, then all writes" (machine.engine.plan). Seeds whose
+(machine.engine.steps). Bundles are compiled into in-place steps that keep the
+spec's "all reads, then all writes" (machine.engine.compile). Seeds whose
 pcs diverge at a data-dependent jump split into separate batches; a seed that
 may fault is settled by the reference simulator (machine.engine.run).
 
-Nothing from a program is executed as Python: a plan holds validated integers
-and names from the op table, bound to numpy functions chosen by this package.
+Nothing from a program is executed as Python: steps are numpy functions chosen
+by this package, applied to views picked by validated integers.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from machine.config import TAKEHOME, MachineConfig
-from machine.engine.plan import Unsupported, plan_program
+from machine.engine.compile import Unsupported, shape_of
 from machine.engine.run import Runner
 from machine.engine.steps import Batch
 from machine.isa import WORD_MASK
@@ -46,10 +46,10 @@ def run_many(program: Program, memories: Sequence[Sequence[int]],
     if config.n_cores != 1:
         return [run_program(program, image, config) for image in images]
     try:
-        plans = plan_program(program, config)
+        shape = shape_of(program, config.vlen)
     except Unsupported:
         return [run_program(program, image, config) for image in images]
-    scratch_rows = config.scratch_size + max((plan.shadow_words for plan in plans), default=0)
+    scratch_rows = config.scratch_size + shape.shadow_rows
     by_size: dict[int, list[int]] = {}
     for seed, image in enumerate(images):
         by_size.setdefault(len(image), []).append(seed)
@@ -61,7 +61,7 @@ def run_many(program: Program, memories: Sequence[Sequence[int]],
             batches.append(Batch(list(chunk), np.zeros((scratch_rows, len(chunk)), np.uint32),
                                  np.ascontiguousarray(memory).reshape(-1), config.vlen,
                                  0, 0, []))
-    results = Runner(program, plans, config).run(batches)
+    results = Runner(program, shape, config).run(batches)
     return [results[seed] for seed in range(len(images))]
 
 

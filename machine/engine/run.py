@@ -15,7 +15,7 @@ from itertools import islice
 import numpy as np
 
 from machine.config import MachineConfig
-from machine.engine.plan import Block, BundlePlan, make_block
+from machine.engine.compile import Block, Compiler, Shape, make_block
 from machine.engine.steps import Batch, BundleFault
 from machine.program import Program
 from machine.simulator import CoreStatus, RunResult, Simulator
@@ -57,8 +57,8 @@ class Referee:
 
 
 class Runner:
-    def __init__(self, program: Program, plans: list[BundlePlan], config: MachineConfig):
-        self.plans = plans
+    def __init__(self, program: Program, shape: Shape, config: MachineConfig):
+        self.shape = shape
         self.config = config
         self.referee = Referee(program, config)
         self.blocks: dict[int, Block] = {}
@@ -73,19 +73,19 @@ class Runner:
     def _block(self, pc: int) -> Block:
         block = self.blocks.get(pc)
         if block is None:
-            block = self.blocks[pc] = make_block(self.plans, pc)
+            block = self.blocks[pc] = make_block(self.shape, pc)
         return block
 
     def _advance(self, batch: Batch) -> list[Batch]:
         """Run a batch until it stops (returns []) or its pcs diverge (returns the parts)."""
         while True:
-            if batch.pc >= len(self.plans):
+            if batch.pc >= len(self.shape.bundles):
                 self._finish(batch)
                 return []
             block = self._block(batch.pc)
             if not self._run_block(batch, block):
                 return []
-            if block.controls is None:
+            if not block.has_control:
                 batch.pc = block.end
                 continue
             stop, following = batch.decision
@@ -107,7 +107,9 @@ class Runner:
         first = 0
         while True:
             end = block.position_after(first, self.config.max_cycles - batch.cycle)
-            bundles = batch.steps(block)
+            if batch.compiler is None:
+                batch.compiler = Compiler(batch, self.shape, self.config.scratch_size)
+            bundles = batch.compiler.block(block)
             position = first
             try:
                 # `position` outlives the loop: it names the bundle that faulted.

@@ -1,4 +1,4 @@
-"""The numpy side: a batch of seeds as arrays, and plans bound to them as calls.
+"""The numpy side: a batch of seeds as arrays, and the functions steps call.
 
 A batch holds seeds that share a pc (so they run the same bundles): scratch as
 one row per word, one column per seed (`uint32`, so arithmetic wraps modulo
@@ -8,9 +8,9 @@ seeds one fancy index, and makes an address past the end of memory, for any
 seed, an index past the end of the array: numpy's IndexError is the bounds
 check.
 
-Binding turns a block's templates into `(function, arguments)` pairs whose
-arguments are views of the batch's arrays, so running a block is nothing but
-`for function, arguments in steps: function(*arguments)`.
+A step is a `(function, arguments)` pair whose arguments are views of a
+batch's arrays (machine.engine.compile makes them), so running a block is
+nothing but `for function, arguments in steps: function(*arguments)`.
 """
 
 from __future__ import annotations
@@ -20,17 +20,18 @@ from typing import Any
 
 import numpy as np
 
-from machine.engine import plan as p
-
 Step = tuple[Callable[..., Any], tuple[Any, ...]]
-Decision = tuple[bool, "int | np.ndarray | None"]
+Decision = tuple[bool, "int | np.ndarray"]
+Control = tuple[str, "np.ndarray | None", "int | None"]
+"""A control slot: ("halt", None, None), ("jump", None, target), ("cond_jump", condition,
+target) (a negative target faults when taken) or ("jump_indirect", address, None)."""
 
 
 class BundleFault(Exception):
     """Some seed of the batch faults in the bundle being run (the runner knows which)."""
 
 
-_UFUNCS: dict[str, np.ufunc] = {
+UFUNCS: dict[str, np.ufunc] = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "//": np.floor_divide,
     "^": np.bitwise_xor, "&": np.bitwise_and, "|": np.bitwise_or,
     "<<": np.left_shift, ">>": np.right_shift, "%": np.remainder,
@@ -38,8 +39,7 @@ _UFUNCS: dict[str, np.ufunc] = {
 }
 """On uint32 these are the spec's words: + - * wrap, shifts by 32 or more give 0,
 // and % are unsigned (divisors are checked first). < and == give booleans."""
-_COMPARISONS = frozenset({"<", "=="})
-SUPPORTED_BINARY = frozenset(_UFUNCS) | {"cdiv"}
+COMPARISONS = frozenset({"<", "=="})
 
 
 class Batch:
@@ -60,13 +60,13 @@ class Batch:
         """Each trace_write of the batch: the written word of every column."""
         self.fallthrough = pc
         """The pc after the running block, where its last bundle falls through to."""
-        self.decision: Decision = (False, None)
+        self.decision: Decision = (False, pc)
         self.rows = list(scratch)
         self._views: dict[tuple[int, int], np.ndarray] = {}
         self._buffers: dict[tuple[bool, int, int], tuple[np.ndarray, ...]] = {}
         self._temps: dict[tuple[bool, str], np.ndarray] = {}
-        self._bound_plans: dict[int, list[Step]] = {}
-        self._bound_blocks: dict[int, list[list[Step]]] = {}
+        self.compiler: Any = None
+        """The runner's compiled steps over this batch's arrays."""
         self.scale = np.int64(self.size)
         self.lanes = np.arange(self.size, dtype=np.int64)
         self.vector_lanes = (np.arange(vlen, dtype=np.int64)[:, None] * self.size
@@ -149,26 +149,12 @@ class Batch:
                      np.ascontiguousarray(memory).reshape(-1), self.vlen, pc, self.cycle,
                      [words[columns] for words in self.traces])
 
-    def steps(self, block: p.Block) -> list[list[Step]]:
-        """The block bound to this batch: the steps of each of its bundles. Bundles
-        with one plan (identical bundles) share one list of steps."""
-        found = self._bound_blocks.get(block.start)
-        if found is None:
-            bound = self._bound_plans
-            found = []
-            for plan in block.plans:
-                steps = bound.get(id(plan))
-                if steps is None:
-                    steps = bound[id(plan)] = [step for template in plan.templates
-                                               for step in _bind(self, template)]
-                found.append(steps)
-            self._bound_blocks[block.start] = found
-        return found
 
-
-def _gather(address: np.ndarray, scale: np.int64, lanes: np.ndarray,
-            base: np.ndarray, index: np.ndarray, memory: np.ndarray,
-            words: np.ndarray) -> None:
+def gather(address: np.ndarray, scale: np.int64, lanes: np.ndarray, base: np.ndarray,
+           index: np.ndarray, memory: np.ndarray, words: np.ndarray) -> None:
+    """Load words of every column: memory[address * seeds + column (+ lane * seeds)].
+    An address past the end of any column's memory is an index past the end of
+    the whole array, so the bounds check is numpy's own."""
     np.multiply(address, scale, base)
     np.add(base, lanes, index)
     try:
@@ -177,13 +163,13 @@ def _gather(address: np.ndarray, scale: np.int64, lanes: np.ndarray,
         raise BundleFault from None
 
 
-def _nonzero(words: np.ndarray) -> None:
+def nonzero(words: np.ndarray) -> None:
     if np.count_nonzero(words) != words.size:
         raise BundleFault
 
 
-def _cdiv(a: np.ndarray, b: np.ndarray, d: np.ndarray, quotient: np.ndarray,
-          remainder: np.ndarray) -> None:
+def cdiv(a: np.ndarray, b: np.ndarray, d: np.ndarray, quotient: np.ndarray,
+         remainder: np.ndarray) -> None:
     # ceil(a / b) = a // b + (a % b != 0) for b >= 1; it never exceeds a.
     np.floor_divide(a, b, quotient)
     np.remainder(a, b, remainder)
@@ -191,26 +177,25 @@ def _cdiv(a: np.ndarray, b: np.ndarray, d: np.ndarray, quotient: np.ndarray,
     np.add(quotient, remainder, d)
 
 
-def _select(d: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+def select(d: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
     d[...] = np.where(c, a, b)
 
 
-def _trace(traces: list[np.ndarray], words: np.ndarray) -> None:
+def trace(traces: list[np.ndarray], words: np.ndarray) -> None:
     traces.append(words.copy())
 
 
-def _decide(batch: Batch,
-            controls: tuple[tuple[str, np.ndarray | None, int | None], ...]) -> None:
+def decide(batch: Batch, controls: tuple[Control, ...]) -> None:
     """The next pc of every column: one int when they agree, else an array."""
     stop = False
     following: int | np.ndarray = batch.fallthrough
     for kind, words, target in controls:
-        if kind == p.HALT:
+        if kind == "halt":
             stop = True
-        elif kind == p.JUMP:
+        elif kind == "jump":
             assert target is not None
             following = target
-        elif kind == p.COND_JUMP:
+        elif kind == "cond_jump":
             assert words is not None and target is not None
             taken = np.count_nonzero(words)
             if not taken:
@@ -223,61 +208,3 @@ def _decide(batch: Batch,
             assert words is not None
             following = int(words[0]) if (words == words[0]).all() else words.astype(np.int64)
     batch.decision = (stop, following)
-
-
-def _bind(batch: Batch, template: p.Template) -> list[Step]:
-    tag = template[0]
-    if tag == p.BINARY:
-        _, name, vector, d, a, b = template
-        args = (batch.operand(a, vector), batch.operand(b, vector), batch.operand(d, vector))
-        if name in _COMPARISONS:
-            flags = batch.temp(vector, "flags", np.bool_)
-            return [(_UFUNCS[name], (*args[:2], flags)), (np.copyto, (args[2], flags))]
-        if name == "cdiv":
-            return [(_cdiv, (*args, batch.temp(vector, "quotient"),
-                             batch.temp(vector, "remainder")))]
-        return [(_UFUNCS[name], args)]
-    if tag == p.COMMIT:
-        _, vector, d, count, buffer = template
-        return [(batch.words(d, vector, count).__setitem__,
-                 (Ellipsis, batch.buffer(vector, count, buffer)[2]))]
-    if tag in (p.GATHER, p.PROBE):  # a probe is a gather whose words go unused
-        _, vector, address, count, buffer = template
-        base, index, words = batch.buffer(vector, count, buffer)
-        lanes = batch.vector_lanes if vector else batch.lanes
-        return [(_gather, (batch.words(address, False, count), batch.scale, lanes, base,
-                           index, batch.memory, words))]
-    if tag == p.STORE:
-        _, vector, value, buffer = template
-        return [(batch.memory.__setitem__,
-                 (batch.buffer(vector, 1, buffer)[1], batch.operand(value, vector)))]
-    if tag == p.CONST:
-        _, d, word = template
-        return [(batch.rows[d].fill, (word,))]
-    if tag == p.ADD_IMM:
-        _, d, a, word = template
-        return [(np.add, (batch.rows[a], np.uint32(word), batch.rows[d]))]
-    if tag == p.NONZERO:
-        _, vector, b = template
-        return [(_nonzero, (batch.operand(b, vector),))]
-    if tag == p.SHADOW:
-        _, source, shadow, length = template
-        return [(np.copyto, (batch.view(shadow, length), batch.view(source, length)))]
-    if tag == p.BROADCAST:
-        _, d, a = template
-        return [(np.copyto, (batch.view(d, batch.vlen), batch.rows[a]))]
-    if tag == p.MULTIPLY_ADD:
-        _, d, a, b, c = template
-        product = batch.temp(True, "product")
-        return [(np.multiply, (batch.view(a, batch.vlen), batch.view(b, batch.vlen), product)),
-                (np.add, (product, batch.view(c, batch.vlen), batch.view(d, batch.vlen)))]
-    if tag == p.SELECT:
-        _, vector, d, c, a, b = template
-        return [(_select, tuple(batch.operand(x, vector) for x in (d, c, a, b)))]
-    if tag == p.TRACE:
-        return [(_trace, (batch.traces, batch.rows[template[1]]))]
-    if tag == p.DECIDE:
-        controls = tuple((kind, None if words is None else batch.rows[words], target)
-                         for kind, words, target in template[1])  # type: ignore[union-attr]
-        return [(_decide, (batch, controls))]
-    raise AssertionError(f"unknown template {tag}")

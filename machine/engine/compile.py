@@ -1,0 +1,378 @@
+"""Compiling bundles into steps over a batch's arrays, honouring "all reads, then all
+writes".
+
+The reference simulator buffers every write of a bundle. The engine writes in
+place instead, which is what makes it fast, and orders the work of a bundle in
+three phases so that in-place writing changes nothing:
+
+1. checks: everything that reads memory, may fault or decides the next pc.
+   These read the state from before the bundle and write none of it (loaded
+   words land in buffers, store addresses in index buffers), so a fault found
+   here leaves every seed exactly as it was before the bundle.
+2. compute: every other slot, in slot order, in place, so that of two slots
+   writing one word the later wins, as the spec says. A slot that reads a word
+   an earlier slot of the same bundle wrote reads a shadow copy instead (rows
+   past the end of scratch), taken in phase 1.
+3. stores: memory writes in slot order (their values shadowed if phase 2
+   overwrote them), after every load of the bundle has read memory.
+
+Adjacent scalar loads of consecutive words into consecutive words (a vector's
+lanes gathered one `load_offset` at a time) become one gather and one commit.
+
+Steps are built from validated integers and names from the op table only; no
+program text is ever executed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+import numpy as np
+
+from machine.engine.steps import (
+    COMPARISONS,
+    UFUNCS,
+    Batch,
+    Control,
+    Step,
+    cdiv,
+    decide,
+    gather,
+    nonzero,
+    select,
+    trace,
+)
+from machine.isa import WORD_MASK, Engine
+from machine.program import Bundle, Program
+
+CONTROL = frozenset({"halt", "jump", "cond_jump", "cond_jump_rel", "jump_indirect"})
+DIVIDING = frozenset({"//", "%", "cdiv"})
+SPECIAL = DIVIDING | COMPARISONS
+"""Binary operations that are more than one ufunc call."""
+SUPPORTED = frozenset(UFUNCS) | CONTROL | {
+    "cdiv", "vbroadcast", "multiply_add", "load", "load_offset", "vload", "const", "store",
+    "vstore", "select", "vselect", "add_imm", "trace_write", "coreid", "pause"}
+"""Every operation with a batched form (debug operations have none: they do nothing)."""
+MOST_READS = 4
+"""Scratch operands a slot reads at most (multiply_add, select and a store's value)."""
+
+
+class Unsupported(Exception):
+    """An operation the engine has no batched form of: run on the reference instead."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the engine needs to know of a whole program before running it."""
+
+    bundles: tuple[Bundle, ...]
+    counted: tuple[bool, ...]
+    """Whether each bundle costs a cycle."""
+    ends_block: tuple[bool, ...]
+    """Whether each bundle has a control slot (the next pc may not be pc + 1)."""
+    shadow_rows: int
+    """Rows past the scratch that bundles may need for shadow copies, at most."""
+
+
+def shape_of(program: Program, vlen: int) -> Shape:
+    """The program's shape; Unsupported if it uses an operation without a batched form."""
+    counted = []
+    ends = []
+    widest = 0
+    debug = Engine.DEBUG
+    for bundle in program.bundles:
+        costs = control = False
+        slots_here = 0
+        for engine, slots in bundle.groups:
+            if engine is debug:
+                continue
+            costs = True
+            slots_here += len(slots)
+            for slot in slots:
+                if slot.name not in SUPPORTED:
+                    raise Unsupported(f"{engine} operation {slot.name!r}")
+                if slot.name in CONTROL:
+                    control = True
+        counted.append(costs)
+        ends.append(control)
+        widest = max(widest, slots_here)
+    return Shape(program.bundles, tuple(counted), tuple(ends), widest * MOST_READS * vlen)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A straight run of bundles from `start`, ending after the first bundle with a
+    control slot, or at the end of the program."""
+
+    start: int
+    end: int
+    """The pc after the block: where it falls through to."""
+    counted_before: tuple[int, ...]
+    """counted_before[p]: counted bundles before position p (length size + 1)."""
+    has_control: bool
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+    def position_after(self, first: int, cycles: int) -> int:
+        """The position of the counted bundle that starts `cycles` cycles after position
+        `first` does (where a cycle limit strikes), or `size` if the block ends first."""
+        # counted_before steps up by one just after each counted bundle.
+        return bisect_left(self.counted_before, self.counted_before[first] + cycles + 1) - 1
+
+
+def make_block(shape: Shape, start: int) -> Block:
+    end = start
+    length = len(shape.bundles)
+    while end < length:
+        end += 1
+        if shape.ends_block[end - 1]:
+            break
+    counted = [0]
+    for costs in shape.counted[start:end]:
+        counted.append(counted[-1] + costs)
+    return Block(start, end, tuple(counted), end > start and shape.ends_block[end - 1])
+
+
+class Compiler:
+    """Compiles bundles into steps over one batch's arrays. Bundles with the same
+    slots share their steps: programs repeat themselves a lot (the take-home's scalar
+    starter is 150,000 single-slot bundles of under a thousand kinds; unrolled
+    kernels repeat their rounds). Where bundles turn out not to repeat, looking them
+    up is soon given up, since it costs as much as compiling."""
+
+    TRIAL = 256
+    """Bundles compiled before deciding whether looking bundles up pays."""
+
+    def __init__(self, batch: Batch, shape: Shape, scratch_size: int):
+        self.batch = batch
+        self.shape = shape
+        self.scratch_size = scratch_size
+        self.length = len(shape.bundles)
+        self.vectors = [batch.view(address, batch.vlen)
+                        for address in range(len(batch.rows) - batch.vlen + 1)]
+        """Every vector operand's view, by its first address."""
+        self._bundles: dict[tuple[tuple[int, str, tuple[object, ...]], ...], list[Step]] = {}
+        self._blocks: dict[int, list[list[Step]]] = {}
+        self._looked_up = self._found = 0
+        self._sharing = True
+
+    def block(self, block: Block) -> list[list[Step]]:
+        """The steps of each bundle of the block."""
+        found = self._blocks.get(block.start)
+        if found is None:
+            found = self._blocks[block.start] = [
+                self._bundle(self.shape.bundles[pc], pc) if self.shape.counted[pc] else []
+                for pc in range(block.start, block.end)]
+        return found
+
+    def _bundle(self, bundle: Bundle, pc: int) -> list[Step]:
+        if not self._sharing:
+            return _BundleCompiler(self, pc).compile(bundle)
+        # Keyed by plain tuples, which hash and compare far faster than Bundles do.
+        key = tuple([(id(engine), slot.name, slot.args)
+                     for engine, slots in bundle.groups if engine is not Engine.DEBUG
+                     for slot in slots])
+        steps = self._bundles.get(key)
+        self._looked_up += 1
+        if steps is None:
+            steps = _BundleCompiler(self, pc).compile(bundle)
+            # A relative jump's target depends on its pc: such bundles are not shared.
+            if not any(name == "cond_jump_rel" for _, name, _ in key):
+                self._bundles[key] = steps
+        else:
+            self._found += 1
+        if self._looked_up == self.TRIAL and self._found * 16 < self.TRIAL:
+            self._sharing = False
+            self._bundles.clear()
+        return steps
+
+
+class _BundleCompiler:
+    """One bundle's three phases, with the words phase 2 has written so far."""
+
+    def __init__(self, compiler: Compiler, pc: int):
+        batch = compiler.batch
+        self.batch = batch
+        self.rows = batch.rows
+        self.vectors = compiler.vectors
+        self.vlen = batch.vlen
+        self.lanes = (1 << batch.vlen) - 1
+        self.pc = pc
+        self.length = compiler.length
+        self.checks: list[Step] = []
+        self.compute: list[Step | None] = []
+        self.stores: list[tuple[int, bool, np.ndarray]] = []
+        self.controls: list[Control] = []
+        self.written = 0
+        """Bit i set: phase 2 has written scratch word i."""
+        self.shadow = compiler.scratch_size
+        self.buffers = [0, 0]
+        self.loads: list[int] | None = None
+        """The run of scalar loads the previous slot belonged to: [index of its gather in
+        checks, of its commit in compute, first address, first destination, count]."""
+
+    def read(self, address: int, vector: bool) -> np.ndarray:
+        """The words phase 2 reads: a shadow copy if an earlier slot wrote them."""
+        if self.written >> address & (self.lanes if vector else 1):
+            views = self.vectors if vector else self.rows
+            copy = views[self.shadow]
+            self.checks.append((np.copyto, (copy, views[address])))
+            self.shadow += self.vlen if vector else 1
+            return copy
+        return self.vectors[address] if vector else self.rows[address]
+
+    def write(self, address: int, vector: bool) -> np.ndarray:
+        if vector:
+            self.written |= self.lanes << address
+            return self.vectors[address]
+        self.written |= 1 << address
+        return self.rows[address]
+
+    def buffer(self, vector: bool, count: int = 1) -> tuple[np.ndarray, ...]:
+        index = self.buffers[vector]
+        self.buffers[vector] += 1
+        return self.batch.buffer(vector, count, index)
+
+    def target(self, target: int) -> int:
+        """Every target at or past the end stops the core alike; only the sign of a
+        negative one matters (it faults, and the reference reports it)."""
+        return min(target, self.length) if target >= 0 else -1
+
+    def end_loads(self) -> None:
+        """Turn the run of scalar loads that just ended into a gather and a commit."""
+        assert self.loads is not None
+        gather_at, commit_at, first, into, count = self.loads
+        self.loads = None
+        batch = self.batch
+        base, index, words = self.buffer(False, count)
+        address = batch.view(first, count) if count > 1 else self.rows[first]
+        self.checks[gather_at] = (gather, (address, batch.scale, batch.lanes, base, index,
+                                           batch.memory, words))
+        target = batch.view(into, count) if count > 1 else self.rows[into]
+        self.compute[commit_at] = (target.__setitem__, (Ellipsis, words))
+
+    def scalar_load(self, d: int, a: int) -> None:
+        run = self.loads
+        if run is not None and a == run[2] + run[4] and d == run[3] + run[4]:
+            run[4] += 1
+        else:
+            if run is not None:
+                self.end_loads()
+            self.loads = [len(self.checks), len(self.compute), a, d, 1]
+            self.checks.append((np.copyto, ()))  # placeholders, filled by end_loads
+            self.compute.append(None)
+        self.written |= 1 << d
+
+    def compile(self, bundle: Bundle) -> list[Step]:
+        valu = Engine.VALU
+        for engine, slots in bundle.groups:
+            if engine is Engine.DEBUG:
+                continue
+            vector = engine is valu
+            for slot in slots:
+                name, args = slot.name, slot.args
+                ufunc = UFUNCS.get(name)
+                if ufunc is not None and name not in SPECIAL:
+                    # The common case, inline: d = a OP b on words or vectors.
+                    if self.loads is not None:
+                        self.end_loads()
+                    a_words = self.read(args[1], vector)
+                    b_words = self.read(args[2], vector)
+                    self.compute.append((ufunc, (a_words, b_words, self.write(args[0], vector))))
+                elif name == "load":
+                    self.scalar_load(args[0], args[1])
+                elif name == "load_offset":
+                    self.scalar_load(args[0] + args[2], args[1] + args[2])
+                else:
+                    if self.loads is not None:
+                        self.end_loads()
+                    self.slot(vector, name, args)
+        if self.loads is not None:
+            self.end_loads()
+        # Store values are read last (their shadow copies join phase 1 as they are made).
+        stores = [(self.batch.memory.__setitem__, (index, self.read(value, vector)))
+                  for value, vector, index in self.stores]
+        steps: list[Step] = []
+        if self.controls:
+            steps.append((decide, (self.batch, tuple(self.controls))))
+        steps += self.checks
+        steps += [step for step in self.compute if step is not None]
+        return steps + stores
+
+    def slot(self, vector: bool, name: str, args: tuple[int, ...]) -> None:
+        batch = self.batch
+        if name in UFUNCS or name == "cdiv":  # a division or a comparison
+            d, a, b = args
+            if name in DIVIDING:
+                self.checks.append((nonzero, (self.vectors[b] if vector else self.rows[b],)))
+            a_words, b_words = self.read(a, vector), self.read(b, vector)
+            d_words = self.write(d, vector)
+            if name == "cdiv":
+                self.compute.append((cdiv, (a_words, b_words, d_words,
+                                            batch.temp(vector, "quotient"),
+                                            batch.temp(vector, "remainder"))))
+            elif name in COMPARISONS:
+                flags = batch.temp(vector, "flags", np.bool_)
+                self.compute.append((UFUNCS[name], (a_words, b_words, flags)))
+                self.compute.append((np.copyto, (d_words, flags)))
+            else:
+                self.compute.append((UFUNCS[name], (a_words, b_words, d_words)))
+        elif name == "multiply_add":
+            d, a, b, c = args
+            product = batch.temp(True, "product")
+            self.compute.append((np.multiply, (self.read(a, True), self.read(b, True),
+                                               product)))
+            c_words = self.read(c, True)
+            self.compute.append((np.add, (product, c_words, self.write(d, True))))
+        elif name == "vbroadcast":
+            d, a = args
+            a_words = self.read(a, False)
+            self.compute.append((np.copyto, (self.write(d, True), a_words)))
+        elif name == "vload":
+            d, a = args
+            base, index, words = self.buffer(True)
+            self.checks.append((gather, (self.rows[a], batch.scale, batch.vector_lanes, base,
+                                         index, batch.memory, words)))
+            self.compute.append((self.write(d, True).__setitem__, (Ellipsis, words)))
+        elif name == "const":
+            self.compute.append((self.write(args[0], False).fill, (args[1] & WORD_MASK,)))
+        elif name in ("store", "vstore"):
+            a, b = args
+            vector = name == "vstore"
+            base, index, words = self.buffer(vector)
+            lanes = batch.vector_lanes if vector else batch.lanes
+            # A probe: a gather whose words go unused, so that a bad address faults here.
+            self.checks.append((gather, (self.rows[a], batch.scale, lanes, base, index,
+                                         batch.memory, words)))
+            self.stores.append((b, vector, index))
+        elif name in ("select", "vselect"):
+            d, c, a, b = args
+            vector = name == "vselect"
+            words = (self.read(c, vector), self.read(a, vector), self.read(b, vector))
+            self.compute.append((select, (self.write(d, vector), *words)))
+        elif name == "add_imm":
+            d, a, imm = args
+            a_words = self.read(a, False)
+            self.compute.append((np.add, (a_words, np.uint32(imm & WORD_MASK),
+                                          self.write(d, False))))
+        elif name == "trace_write":
+            self.compute.append((trace, (batch.traces, self.read(args[0], False))))
+        elif name == "coreid":
+            # The engine runs single-core machines only (see run_many): core 0.
+            self.compute.append((self.write(args[0], False).fill, (0,)))
+        elif name == "halt":
+            self.controls.append(("halt", None, None))
+        elif name == "jump":
+            self.controls.append(("jump", None, self.target(args[0])))
+        elif name == "cond_jump":
+            self.controls.append(("cond_jump", self.rows[args[0]], self.target(args[1])))
+        elif name == "cond_jump_rel":
+            self.controls.append(("cond_jump", self.rows[args[0]],
+                                  self.target(self.pc + 1 + args[1])))
+        elif name == "jump_indirect":
+            self.controls.append(("jump_indirect", self.rows[args[0]], None))
+        else:
+            assert name == "pause"  # headless, a pause only costs its cycle
