@@ -18,6 +18,7 @@ from pathlib import Path
 from game.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError, print_json
 from game.paths import atomic_write_text
 from machine.config import DEFAULT_MAX_CYCLES, TAKEHOME, MachineConfig
+from machine.engine import run_many
 from machine.loader import (
     MAX_PROGRAM_BYTES,
     MemoryFileError,
@@ -27,7 +28,7 @@ from machine.loader import (
     read_program_text,
 )
 from machine.program import Program, ProgramError, check
-from machine.simulator import Fault, RunResult, run_program
+from machine.simulator import Fault, RunResult
 from machine.takehome_json import program_to_json_text
 from machine.vasm import format_program, parse
 
@@ -78,8 +79,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def execute(program: Program, memory: list[int], config: MachineConfig) -> RunResult:
-    """The one place `vliw run` runs a program (a faster engine may stand in here)."""
-    return run_program(program, memory, config)
+    """The one place `vliw run` runs a program: the batched engine, whose result equals
+    the reference simulator's (machine.engine)."""
+    return run_many(program, [memory], config)[0]
 
 
 def _load_program(path: str) -> Program:
