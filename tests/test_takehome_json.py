@@ -30,7 +30,7 @@ takehome_bundles = st.lists(st.sampled_from([e.value for e in Engine]), unique=T
 takehome_programs = st.lists(takehome_bundles, max_size=10)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(takehome_programs)
 def test_json_text_to_program_to_json_is_identical(data: list) -> None:
     text = json.dumps(data)
@@ -41,7 +41,7 @@ def test_json_text_to_program_to_json_is_identical(data: list) -> None:
     assert json.loads(program_to_json_text(program)) == data
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(programs())
 def test_program_to_json_and_back_keeps_every_bundle(program: Program) -> None:
     again = program_from_json(json.loads(json.dumps(program_to_json(program))))

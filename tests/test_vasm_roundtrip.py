@@ -145,7 +145,7 @@ def any_notes(draw: st.DrawFn, program: Program) -> tuple[Annotation, ...]:
         max_size=8)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_format_is_canonical_whatever_the_comments(data: st.DataObject) -> None:
     """Blank lines anywhere, comments in any order: the text printed is a fixed point."""
