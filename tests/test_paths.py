@@ -1,5 +1,6 @@
 """The data folder honours VLIW_HOME, and saves are atomic."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,16 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["solution.vasm"]
+
+
+def test_saves_keep_or_give_ordinary_permissions(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.vasm"
+    atomic_write_text(fresh, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.vasm"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    atomic_write_text(kept, "new")
+    assert kept.stat().st_mode & 0o777 == 0o640
