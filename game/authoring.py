@@ -194,11 +194,8 @@ def toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def new_pack(pack_id: str, folder: Path, title: str | None = None) -> NewPack:
-    """Write a starter pack `<folder>/<pack_id>.toml` with one puzzle and one solution.
-
-    Nothing is overwritten: AuthoringError if a file exists, or for a bad id or title.
-    """
+def starter_files(pack_id: str, folder: Path, title: str | None = None) -> dict[Path, str]:
+    """The starter pack's files (path -> text), checked: AuthoringError for a bad id or title."""
     _check(Identifier, pack_id, "pack id", "a-z, 0-9 and '-', starting with a letter or digit,"
                                            " at most 64 characters")
     title = pack_id if title is None else title
@@ -213,7 +210,15 @@ def new_pack(pack_id: str, folder: Path, title: str | None = None) -> NewPack:
         raise AuthoringError(f"cannot make a pack with this title: {error}") from None
     solution_path = (solutions_root(pack_path) / pack_id / STARTER_PUZZLE
                      / f"{STARTER_SOLUTION}.vasm")
-    files = {pack_path: pack_text, solution_path: STARTER_SOLUTION_TEXT.substitute(values)}
+    return {pack_path: pack_text, solution_path: STARTER_SOLUTION_TEXT.substitute(values)}
+
+
+def new_pack(pack_id: str, folder: Path, title: str | None = None) -> NewPack:
+    """Write the starter pack `<folder>/<pack_id>.toml` with one puzzle and one solution.
+
+    Nothing is overwritten: AuthoringError if a file exists, or for a bad id or title.
+    """
+    files = starter_files(pack_id, folder, title)
     for path in files:
         if path.exists():
             raise AuthoringError(f"{path} already exists; choose another name or folder")
@@ -223,7 +228,8 @@ def new_pack(pack_id: str, folder: Path, title: str | None = None) -> NewPack:
     except OSError as error:
         raise AuthoringError(f"cannot write {error.filename or folder}:"
                              f" {error.strerror or error}") from None
-    return NewPack(pack_path, (solution_path,))
+    pack_path, *solutions = files
+    return NewPack(pack_path, tuple(solutions))
 
 
 def _check(kind: object, value: str, what: str, rule: str) -> None:
