@@ -140,11 +140,7 @@ class Compiler:
     """Compiles bundles into steps over one batch's arrays. Bundles with the same
     slots share their steps: programs repeat themselves a lot (the take-home's scalar
     starter is 150,000 single-slot bundles of under a thousand kinds; unrolled
-    kernels repeat their rounds). Where bundles turn out not to repeat, looking them
-    up is soon given up, since it costs as much as compiling."""
-
-    TRIAL = 256
-    """Bundles compiled before deciding whether looking bundles up pays."""
+    kernels repeat their rounds)."""
 
     def __init__(self, batch: Batch, shape: Shape, scratch_size: int):
         self.batch = batch
@@ -156,8 +152,6 @@ class Compiler:
         """Every vector operand's view, by its first address."""
         self._bundles: dict[tuple[tuple[int, str, tuple[object, ...]], ...], list[Step]] = {}
         self._blocks: dict[int, list[list[Step]]] = {}
-        self._looked_up = self._found = 0
-        self._sharing = True
 
     def block(self, block: Block) -> list[list[Step]]:
         """The steps of each bundle of the block."""
@@ -169,24 +163,16 @@ class Compiler:
         return found
 
     def _bundle(self, bundle: Bundle, pc: int) -> list[Step]:
-        if not self._sharing:
-            return _BundleCompiler(self, pc).compile(bundle)
         # Keyed by plain tuples, which hash and compare far faster than Bundles do.
         key = tuple([(id(engine), slot.name, slot.args)
                      for engine, slots in bundle.groups if engine is not Engine.DEBUG
                      for slot in slots])
         steps = self._bundles.get(key)
-        self._looked_up += 1
         if steps is None:
             steps = _BundleCompiler(self, pc).compile(bundle)
             # A relative jump's target depends on its pc: such bundles are not shared.
             if not any(name == "cond_jump_rel" for _, name, _ in key):
                 self._bundles[key] = steps
-        else:
-            self._found += 1
-        if self._looked_up == self.TRIAL and self._found * 16 < self.TRIAL:
-            self._sharing = False
-            self._bundles.clear()
         return steps
 
 

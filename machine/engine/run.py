@@ -67,7 +67,11 @@ class Runner:
     def run(self, batches: list[Batch]) -> dict[int, RunResult]:
         pending = list(batches)
         while pending:
-            pending.extend(self._advance(pending.pop()))
+            batch = pending.pop()
+            pending.extend(self._advance(batch))
+            # The batch is done (its seeds finished, or moved to new batches): let its
+            # steps go now, without waiting for the cyclic collector (steps name it).
+            batch.compiler = None
         return self.results
 
     def _block(self, pc: int) -> Block:
