@@ -10,6 +10,7 @@ in-place engine could get wrong.
 
 from __future__ import annotations
 
+import gc
 from random import Random
 from typing import Any
 
@@ -319,6 +320,21 @@ def test_a_fault_the_reference_does_not_see_leaves_results_exact(
                          {"alu": [("//", 3, 2, 1)], "flow": [("trace_write", 3)]},
                          {"store": [("store", 0, 3)]})
     assert_same(program, [[9], [10], [11]])
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it() -> None:
+    program = program_of({"load": [("const", 0, 1)]})
+    bad = program_of({"alu": [("+", 1, 2, 5000)]})
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            run_many(program, [[0]])
+            with pytest.raises(ProgramError):
+                run_many(bad, [[0]])
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_every_operation_of_the_op_table_has_a_batched_form() -> None:
