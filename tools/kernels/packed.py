@@ -4,15 +4,18 @@ Facts of the machine and of the kernel it uses (spec/tree-kernel.md):
 
 - Walkers start at the root and each round goes one level down, wrapping to the
   root after the bottom, so round r reads only level r mod (height + 1). The top
-  `select_levels` levels (15 nodes for 4) are read once into scratch and picked
-  per lane with `vselect` on the bits of the walker's past few values: no gather,
-  and the flow engine that does it is otherwise idle. Deeper levels are gathered,
-  one load per lane: the load engine is the bottleneck.
+  `select_levels` levels (15 nodes for 4; one more for some vectors after the
+  wrap) are read once into scratch and picked per lane with `vselect` on the bits
+  of the walker's past few values: no gather, and the flow engine that does it is
+  otherwise idle. Deeper levels are gathered, one load per lane: the load engine
+  is the bottleneck.
 - The walker keeps `d = idx + 3` rather than its index: `d' = d*2 + (val | ~1)`
   is one `multiply_add` after one `or`, since `val | ~1` is `(val & 1) - 2`, and the
   node's address is `d + forest - 3`. No wrap test is needed: where a walker falls
   off the bottom is known in advance, and there it restarts from the root.
-- Hash stages of the form `(a + c) + (a << s)` are one `multiply_add`.
+- Hash stages of the form `(a + c) + (a << s)` are one `multiply_add`; before a
+  round that picks its node from scratch, the last stage's xor with a constant
+  moves into that round's node vectors.
 - Values stay in scratch from the first round to the last: one vload and one
   vstore per vector of 8 walkers; indices are never stored (they are not checked).
 
@@ -33,6 +36,11 @@ from tools.kernels.tree import TreeSize, hash_stages
 SELECT_LEVELS = 4
 """Tree levels read from scratch with vselect instead of gathered."""
 
+DEEPER_SHARE = 7 / 16
+"""The share of vectors, the first ones, that pick one level more from scratch after
+their first wrap to the root: it moves work from the load engine, the bottleneck, to
+the flow engine, which is idle by then for the vectors that run ahead."""
+
 CHAIN_WEIGHT = 5
 """Cycles of urgency a chain of walkers yields to the chain before it (see `prioritise`)."""
 
@@ -49,6 +57,8 @@ class _Kernel:
         self.vlen = builder.config.vlen
         self.graph = Graph(self.vlen)
         self.levels = min(select_levels, size.height + 1)
+        self.node_blocks: dict[int, Value] = {}
+        self.node_vectors: dict[tuple[int, bool], Value] = {}
         self.chain = -1
         self.step = 0
         self.scalars: dict[int, Value] = {}
@@ -107,7 +117,6 @@ class _Kernel:
     def build(self) -> None:
         size, vlen = self.size, self.vlen
         groups = size.batch // vlen
-        self._top_nodes()
         self.addresses = self.b.array("value_addresses", groups)
         base = self.scalar(size.values)
         step = self.scalar(vlen)
@@ -122,28 +131,30 @@ class _Kernel:
             previous = address
             self._walk(address)
 
-    def _top_nodes(self) -> None:
-        """Vectors of the node values of the selected levels, read with vloads: as they
-        are (`plain`) and xored with the last hash stage's constant (`folded`)."""
-        count = 2**self.levels - 1
-        blocks = -(-count // self.vlen)
-        if self.size.forest + blocks * self.vlen > self.size.memory_words:
-            raise ValueError("the top nodes cannot be read in whole vectors")
-        words = self.b.array("top_nodes", blocks * self.vlen)
-        self.plain: list[Value] = []
-        self.folded: list[Value] = []
-        for block in range(blocks):
-            first = block * self.vlen
-            pinned = self.graph.value(f"top_nodes{block}", self.vlen, words + first)
-            self._op("load", "vload", pinned, self.scalar(self.size.forest + first))
-            for index in range(first, min(first + self.vlen, count)):
-                word = self.graph.view(pinned, index - first)
-                self.plain.append(self._broadcast(f"node{index}", word))
-                if self.fold is not None:
-                    name = f"node{index}_folded"
-                    folded = self.graph.value(name, 1, self.b.scalar(name))
-                    self._op("alu", "^", folded, word, self.scalar(self.fold))
-                    self.folded.append(self._broadcast(f"vnode{index}_folded", folded))
+    def _node(self, index: int, folded: bool) -> Value:
+        """A vector of node `index`'s value (xored with the last hash stage's constant
+        when `folded`), made when first asked for; the nodes come in with vloads."""
+        key = (index, folded)
+        if key not in self.node_vectors:
+            block, lane = divmod(index, self.vlen)
+            if block not in self.node_blocks:
+                first = self.size.forest + block * self.vlen
+                if first + self.vlen > self.size.memory_words:
+                    raise ValueError("the top nodes cannot be read in whole vectors")
+                name = f"nodes{block * self.vlen}_{block * self.vlen + self.vlen - 1}"
+                pinned = self.graph.value(name, self.vlen, self.b.vector(name))
+                self._op("load", "vload", pinned, self.scalar(first))
+                self.node_blocks[block] = pinned
+            word = self.graph.view(self.node_blocks[block], lane)
+            if folded:
+                assert self.fold is not None
+                name = f"node{index}_folded"
+                word_folded = self.graph.value(name, 1, self.b.scalar(name))
+                self._op("alu", "^", word_folded, word, self.scalar(self.fold))
+                word = word_folded
+            self.node_vectors[key] = self._broadcast(
+                f"node{index}_folded_v" if folded else f"node{index}_v", word)
+        return self.node_vectors[key]
 
     def _broadcast(self, name: str, word: Value) -> Value:
         pinned = self.graph.value(name, self.vlen, self.b.vector(name))
@@ -165,7 +176,8 @@ class _Kernel:
         carried = False
         for round_ in range(size.rounds):
             level = round_ % (size.height + 1)
-            if level < self.levels:
+            levels = self.select_levels(round_)
+            if level < levels:
                 node = self._select(level, bits, carried)
             else:
                 assert not carried
@@ -175,35 +187,43 @@ class _Kernel:
                          self.bin("+", d, self.vector(size.forest - 3)))
             last = round_ == size.rounds - 1
             next_level = (round_ + 1) % (size.height + 1)
-            carried = self.fold is not None and not last and next_level < self.levels
+            carried = (self.fold is not None and not last
+                       and next_level < self.select_levels(round_ + 1))
             value = self._hash(self.bin("^", value, node), carried)
             if last or level == size.height:
                 bits, d = [], None
-            elif level + 1 < self.levels:
+            elif level + 1 < levels:
                 bits.append(self.bin("&", value, self.vector(1)))
-            elif level + 1 == self.levels:
-                d = self._first_d(bits, self.bin("&", value, self.vector(1)))
+            elif level + 1 == levels:
+                d = self._first_d(bits, self.bin("&", value, self.vector(1)), levels)
                 bits = []
             else:
                 assert d is not None
                 d = self.madd(d, self.vector(2), self.bin("|", value, self.vector(~1)))
         self._op("store", "vstore", None, address, value)
 
+    def select_levels(self, round_: int) -> int:
+        """Levels picked from scratch in the pass down the tree that `round_` is part of."""
+        deeper = self.chain < DEEPER_SHARE * self.size.batch // self.vlen
+        if round_ // (self.size.height + 1) > 0 and deeper:
+            return min(self.levels + 1, self.size.height + 1)
+        return self.levels
+
     def _select(self, level: int, bits: list[Value], carried: bool) -> Value:
         """The node of `level` each lane stands on, picked by the bits of past rounds."""
         first = 2**level - 1
-        candidates = (self.folded if carried else self.plain)[first:first + 2**level]
+        candidates = [self._node(index, carried) for index in range(first, first + 2**level)]
         inverted = self.fold is not None
         for bit in reversed(bits[:level]):
             candidates = [self.vselect(bit, *(pair if inverted else pair[::-1]))
                           for pair in zip(candidates[::2], candidates[1::2], strict=True)]
         return candidates[0]
 
-    def _first_d(self, bits: list[Value], last: Value) -> Value:
+    def _first_d(self, bits: list[Value], last: Value, levels: int) -> Value:
         """d = idx + 3 at the first gathered level, from the bits of the levels above:
         idx = 2**levels - 1 + (the bits read as a binary number, oldest first). The
         bits but the last are inverted when the hash's last constant is folded."""
-        top = 2**self.levels + 2
+        top = 2**levels + 2
         if not bits:
             return self.bin("+", last, self.vector(top))
         total = bits[0]
@@ -211,7 +231,7 @@ class _Kernel:
             total = self.madd(total, self.vector(2), bit)
         if self.fold is not None:  # inverted bits b' = 1 - b: sum b = 2**levels - 2 - sum b'
             total = self.madd(total, self.vector(-2), last)
-            return self.bin("+", total, self.vector(top + 2**self.levels - 2))
+            return self.bin("+", total, self.vector(top + 2**levels - 2))
         return self.bin("+", self.madd(total, self.vector(2), last), self.vector(top))
 
     def _hash(self, value: Value, fold_last: bool) -> Value:
