@@ -225,6 +225,24 @@ def test_load_offset_runs_gather_lanes_and_a_vload_reads_before_stores() -> None
     assert_same(program, [list(range(100, 124)), list(range(300, 324))])
 
 
+def test_a_load_lands_in_scratch_early_only_where_no_slot_of_its_bundle_can_tell() -> None:
+    # The engine lets a bundle's last load write scratch at once when that changes
+    # nothing: here each bundle gives it a reason not to, or a fault to leave alone.
+    setup = consts((1, 1), (2, 2), (3, 30), (4, 40), (6, 99))
+    cases = [
+        {"alu": [("+", 5, 3, 0)], "load": [("load", 3, 1)]},  # another slot reads it
+        {"load": [("const", 3, 9), ("load", 3, 1)]},  # an earlier slot wrote it
+        {"load": [("load", 3, 1)], "alu": [("+", 3, 4, 0)]},  # a later slot wins
+        {"load": [("load", 4, 1), ("load", 3, 6)]},  # the other load faults
+        {"load": [("load", 4, 6), ("load", 3, 1)]},  # it waits for the fault before it
+        {"load": [("load", 3, 6)], "alu": [("+", 4, 4, 1)]},  # it faults itself
+    ]
+    for bundle in cases:
+        program = program_of(*setup, bundle, {"store": [("store", 0, 3), ("store", 2, 4)]},
+                             {"store": [("store", 1, 5)]})
+        assert_same(program, [[7, 8, 9], [17, 18, 19, 20]])
+
+
 def test_seeds_split_at_a_data_dependent_jump_and_finish_at_their_own_cycles() -> None:
     program = program_of({"load": [("const", 0, 0), ("const", 1, 1)]},
                          {"load": [("load", 2, 0)]},

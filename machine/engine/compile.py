@@ -147,9 +147,6 @@ class Compiler:
         self.shape = shape
         self.scratch_size = scratch_size
         self.length = len(shape.bundles)
-        self.vectors = [batch.view(address, batch.vlen)
-                        for address in range(len(batch.rows) - batch.vlen + 1)]
-        """Every vector operand's view, by its first address."""
         self._bundles: dict[tuple[tuple[int, str, tuple[object, ...]], ...], list[Step]] = {}
         self._blocks: dict[int, list[list[Step]]] = {}
 
@@ -183,25 +180,33 @@ class _BundleCompiler:
         batch = compiler.batch
         self.batch = batch
         self.rows = batch.rows
-        self.vectors = compiler.vectors
+        self.vectors = batch.vectors
         self.vlen = batch.vlen
         self.lanes = (1 << batch.vlen) - 1
         self.pc = pc
         self.length = compiler.length
-        self.checks: list[Step] = []
+        self.checks: list[Step | None] = []
         self.compute: list[Step | None] = []
         self.stores: list[tuple[int, bool, np.ndarray]] = []
         self.controls: list[Control] = []
         self.written = 0
         """Bit i set: phase 2 has written scratch word i."""
+        self.read_words = 0
+        """Bit i set: phase 2 or 3 reads scratch word i."""
         self.shadow = compiler.scratch_size
         self.buffers = [0, 0]
         self.loads: list[int] | None = None
         """The run of scalar loads the previous slot belonged to: [index of its gather in
-        checks, of its commit in compute, first address, first destination, count]."""
+        checks, of its commit in compute, first address, first destination, count, words
+        written before it]."""
+        self.last_load: tuple[int, int, int, int, np.ndarray] | None = None
+        """The latest load (a run of scalar loads, or a vload): index of its gather in
+        checks and of its commit in compute, the words it writes and those written
+        before it, and where it lands."""
 
     def read(self, address: int, vector: bool) -> np.ndarray:
         """The words phase 2 reads: a shadow copy if an earlier slot wrote them."""
+        self.read_words |= (self.lanes if vector else 1) << address
         if self.written >> address & (self.lanes if vector else 1):
             views = self.vectors if vector else self.rows
             copy = views[self.shadow]
@@ -230,7 +235,7 @@ class _BundleCompiler:
     def end_loads(self) -> None:
         """Turn the run of scalar loads that just ended into a gather and a commit."""
         assert self.loads is not None
-        gather_at, commit_at, first, into, count = self.loads
+        gather_at, commit_at, first, into, count, before = self.loads
         self.loads = None
         batch = self.batch
         base, index, words = self.buffer(False, count)
@@ -239,6 +244,7 @@ class _BundleCompiler:
                                            batch.memory, words))
         target = batch.view(into, count) if count > 1 else self.rows[into]
         self.compute[commit_at] = (target.__setitem__, (Ellipsis, words))
+        self.last_load = (gather_at, commit_at, ((1 << count) - 1) << into, before, target)
 
     def scalar_load(self, d: int, a: int) -> None:
         run = self.loads
@@ -247,7 +253,7 @@ class _BundleCompiler:
         else:
             if run is not None:
                 self.end_loads()
-            self.loads = [len(self.checks), len(self.compute), a, d, 1]
+            self.loads = [len(self.checks), len(self.compute), a, d, 1, self.written]
             self.checks.append((np.copyto, ()))  # placeholders, filled by end_loads
             self.compute.append(None)
         self.written |= 1 << d
@@ -281,12 +287,28 @@ class _BundleCompiler:
         # Store values are read last (their shadow copies join phase 1 as they are made).
         stores = [(self.batch.memory.__setitem__, (index, self.read(value, vector)))
                   for value, vector, index in self.stores]
+        self.land_last_load()
         steps: list[Step] = []
         if self.controls:
             steps.append((decide, (self.batch, tuple(self.controls))))
-        steps += self.checks
+        steps += [step for step in self.checks if step is not None]
         steps += [step for step in self.compute if step is not None]
         return steps + stores
+
+    def land_last_load(self) -> None:
+        """Let the bundle's last load gather straight into scratch, as the very last
+        step of phase 1 (nothing after it can fault), when no slot of the bundle reads
+        what it loads nor wrote it before it (so landing early changes nothing)."""
+        if self.last_load is None:
+            return
+        gather_at, commit_at, words, before, target = self.last_load
+        if words & (self.read_words | before):
+            return
+        step = self.checks[gather_at]
+        assert step is not None
+        self.checks[gather_at] = None
+        self.checks.append((gather, (*step[1][:-1], target)))
+        self.compute[commit_at] = None
 
     def slot(self, vector: bool, name: str, args: tuple[int, ...]) -> None:
         batch = self.batch
@@ -320,6 +342,9 @@ class _BundleCompiler:
         elif name == "vload":
             d, a = args
             base, index, words = self.buffer(True)
+            before = self.written
+            self.last_load = (len(self.checks), len(self.compute), self.lanes << d, before,
+                              self.vectors[d])
             self.checks.append((gather, (self.rows[a], batch.scale, batch.vector_lanes, base,
                                          index, batch.memory, words)))
             self.compute.append((self.write(d, True).__setitem__, (Ellipsis, words)))

@@ -42,6 +42,21 @@ UFUNCS: dict[str, np.ufunc] = {
 COMPARISONS = frozenset({"<", "=="})
 
 
+class Views(dict[int, np.ndarray]):
+    """Views of `length` rows of an array by first row, made when first asked for
+    (a batch may touch a few of its thousands of rows)."""
+
+    def __init__(self, array: np.ndarray, length: int | None):
+        super().__init__()
+        self.array = array
+        self.length = length
+
+    def __missing__(self, address: int) -> np.ndarray:
+        view = self[address] = (self.array[address] if self.length is None
+                                else self.array[address:address + self.length])
+        return view
+
+
 class Batch:
     """Seeds that run in lock-step: their arrays, and blocks bound to them."""
 
@@ -61,7 +76,10 @@ class Batch:
         self.fallthrough = pc
         """The pc after the running block, where its last bundle falls through to."""
         self.decision: Decision = (False, pc)
-        self.rows = list(scratch)
+        self.rows = Views(scratch, None)
+        """Each scratch word's row (one word of every column), by address."""
+        self.vectors = Views(scratch, vlen)
+        """Each vector's rows, by first address."""
         self._views: dict[tuple[int, int], np.ndarray] = {}
         self._buffers: dict[tuple[bool, int, int], tuple[np.ndarray, ...]] = {}
         self._temps: dict[tuple[bool, str], np.ndarray] = {}
@@ -81,15 +99,12 @@ class Batch:
         return [column for column, seed in enumerate(self.seeds) if seed is not None]
 
     def view(self, address: int, length: int) -> np.ndarray:
-        """Rows address .. address+length-1 (a vector operand, or a shadow)."""
+        """Rows address .. address+length-1 (a run of scalar loads)."""
         key = (address, length)
         view = self._views.get(key)
         if view is None:
             view = self._views[key] = self.scratch[address:address + length]
         return view
-
-    def operand(self, address: int, vector: bool) -> np.ndarray:
-        return self.view(address, self.vlen) if vector else self.rows[address]
 
     def buffer(self, vector: bool, count: int, index: int) -> tuple[np.ndarray, ...]:
         """(base, index, words) arrays of a gather or store of a bundle: `count` scalar
@@ -103,12 +118,6 @@ class Batch:
             at = np.zeros(shape, dtype=np.int64) if vector else base
             found = self._buffers[key] = (base, at, np.zeros(shape, dtype=np.uint32))
         return found
-
-    def words(self, address: int, vector: bool, count: int) -> np.ndarray:
-        """`count` scalar words from address (one row, or rows), or a vector."""
-        if vector:
-            return self.view(address, self.vlen)
-        return self.view(address, count) if count > 1 else self.rows[address]
 
     def temp(self, vector: bool, name: str, dtype: type = np.uint32) -> np.ndarray:
         """A scratch array for intermediate results, shared by every step (a step
