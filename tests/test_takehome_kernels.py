@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:  # the generators live in tools/, outside the inst
     sys.path.insert(0, str(ROOT))
 
 from game.catalog import Catalog  # noqa: E402
+from game.inputs import generate_memory  # noqa: E402
 from game.references import tree_kernel  # noqa: E402
 from machine.config import TAKEHOME  # noqa: E402
 from machine.loader import load_program  # noqa: E402
@@ -100,6 +101,18 @@ def test_the_packed_kernel_is_right_on_extreme_inputs(size: TreeSize, node: int,
     assert result.fault is None
     expected = tree_kernel(memory)
     assert result.memory[size.values:] == expected[size.values:]
+
+
+@pytest.mark.parametrize("levels", [1, 2, 3, 4, 5])
+def test_the_packed_kernel_is_right_however_many_levels_it_picks_from_scratch(
+        levels: int) -> None:
+    size = next(size for size in SIZES if size.height == 4)  # walkers wrap in round 5
+    program = packed_program(size, select_levels=levels)
+    for seed in (7, 8):
+        memory = generate_memory(Catalog().puzzle(size.puzzle).puzzle, seed)
+        result = run_program(program, memory)
+        assert result.fault is None
+        assert result.memory[size.values:] == tree_kernel(memory)[size.values:]
 
 
 def test_the_packed_kernel_needs_whole_vectors_of_walkers() -> None:

@@ -34,7 +34,7 @@ from tools.kernels.scheduler import Graph, Op, Value, prioritise, schedule
 from tools.kernels.tree import TreeSize, hash_stages
 
 SELECT_LEVELS = 4
-"""Tree levels read from scratch with vselect instead of gathered."""
+"""Tree levels read from scratch with vselect instead of gathered, at most."""
 
 DEEPER_SHARE = 7 / 16
 """The share of vectors, the first ones, that pick one level more from scratch after
@@ -251,10 +251,20 @@ class _Kernel:
 
 
 def packed_program(size: TreeSize, config: MachineConfig = TAKEHOME,
-                   select_levels: int = SELECT_LEVELS) -> Program:
+                   select_levels: int | None = None) -> Program:
+    """The packed kernel for a puzzle's size. Without `select_levels`, each choice up to
+    SELECT_LEVELS is tried and the fastest kept: small trees favour fewer (their
+    walkers wrap sooner, and the deeper levels' picks would crowd the flow engine)."""
     if size.batch % config.vlen:
         raise ValueError(f"{size.puzzle}: {size.batch} walkers do not fill vectors of"
                          f" {config.vlen}")
+    if select_levels is not None:
+        return _packed(size, config, select_levels)
+    choices = (_packed(size, config, levels) for levels in range(1, SELECT_LEVELS + 1))
+    return min(choices, key=len)  # straight-line code: one cycle per bundle
+
+
+def _packed(size: TreeSize, config: MachineConfig, select_levels: int) -> Program:
     builder = Builder(config)
     kernel = _Kernel(size, builder, select_levels)
     kernel.build()
