@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from simulator_kit import program_of
 
+import machine.engine
 from machine.config import TAKEHOME, MachineConfig
 from machine.engine import compile as compiling
 from machine.engine import run_many
@@ -53,7 +54,7 @@ def assert_same(program: Program, memories: list[list[int]],
 Case = tuple[Program, list[list[int]], MachineConfig]
 
 
-def machine(rng: Random) -> MachineConfig:
+def random_machine(rng: Random) -> MachineConfig:
     vlen = rng.choice([1, 2, 4, 8])
     return MachineConfig(slot_limits={**LIMITS, Engine.FLOW: rng.choice([1, 1, 2])},
                          vlen=vlen, scratch_size=rng.randint(2 * vlen + 2, 40),
@@ -125,7 +126,7 @@ def images(rng: Random, memory_size: int, low: int, high: int) -> list[list[int]
 
 
 def random_case(rng: Random) -> Case:
-    config = machine(rng)
+    config = random_machine(rng)
     memory_size = rng.randint(0, 16)
     length = rng.randint(1, 10)
     program = Program(tuple(bundle(rng, config, length, memory_size) for _ in range(length)))
@@ -137,7 +138,7 @@ def loop_case(rng: Random) -> Case:
     """A loop whose trip count each seed reads from its memory, around random bundles,
     with a data-dependent early exit: seeds leave the loop, branch and fault at
     different cycles, so batches split."""
-    config = machine(rng)
+    config = random_machine(rng)
     memory_size = rng.randint(2, 12)
     body = rng.randint(1, 6)
     head = program_of({"load": [("const", 0, 0), ("const", 1, 1)]},
@@ -279,6 +280,7 @@ def test_free_bundles_and_running_off_the_end_or_jumping_past_it() -> None:
                        *program_of({"flow": [("jump", 99)]}).bundles))
     results = assert_same(program, [[]])
     assert results[0].cycles == 2
+    assert assert_same(Program(()), [[1, 2]])[0].cycles == 0
 
 
 def test_halt_pause_coreid_and_jump_indirect() -> None:
@@ -304,6 +306,13 @@ def test_several_cores_and_empty_input_lists() -> None:
     program = program_of({"flow": [("coreid", 0)]}, {"store": [("store", 0, 0)]})
     assert_same(program, [[5, 5], [6, 6, 6]], MachineConfig(n_cores=2))
     assert run_many(program, []) == []
+
+
+def test_many_seeds_in_several_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(machine.engine, "BATCH_LIMIT", 3)
+    program = program_of({"load": [("const", 0, 0)]}, {"load": [("load", 1, 0)]},
+                         {"alu": [("*", 1, 1, 1)]}, {"store": [("store", 0, 1)]})
+    assert_same(program, [[seed, seed + 1] for seed in range(10)])
 
 
 def test_structural_errors_and_bad_memory_are_refused_as_the_reference_refuses_them() -> None:

@@ -33,6 +33,8 @@ from machine.simulator import RunResult, check_memory, run_program
 
 BATCH_LIMIT = 256
 """Seeds per batch at most: beyond this a batch costs memory and gains nothing."""
+BATCH_WORDS = 2**24
+"""Memory words per batch at most (64 MB), for puzzles with large memories."""
 
 
 def run_many(program: Program, memories: Sequence[Sequence[int]],
@@ -63,9 +65,10 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
     for seed, image in enumerate(images):
         by_size.setdefault(len(image), []).append(seed)
     batches = []
-    for seeds in by_size.values():
-        for first in range(0, len(seeds), BATCH_LIMIT):
-            chunk = seeds[first:first + BATCH_LIMIT]
+    for size, seeds in by_size.items():
+        per_batch = max(1, min(BATCH_LIMIT, BATCH_WORDS // max(1, size)))
+        for first in range(0, len(seeds), per_batch):
+            chunk = seeds[first:first + per_batch]
             memory = np.array([images[seed] for seed in chunk], dtype=np.uint32).T
             batches.append(Batch(list(chunk), np.zeros((scratch_rows, len(chunk)), np.uint32),
                                  np.ascontiguousarray(memory).reshape(-1), config.vlen,
