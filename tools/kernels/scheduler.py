@@ -57,10 +57,16 @@ class Op:
     dst: Value | None
     srcs: tuple[Value, ...]
     imm: tuple[Any, ...]
+    """Immediates after the scratch operands (a `const`'s value)."""
     priority: tuple[float, ...]
+    """Smallest first; a kernel tags its operations (chain, step) and `prioritise`
+    puts the urgency in front."""
     lanes: int = 1
+    """Slots the operation takes: one per lane for gathers and for lane-wise work on
+    the alu."""
     lanes_done: int = 0
     waiting: int = 0
+    """Operands whose producers have not finished."""
     on_alu: bool = False
 
 
