@@ -27,6 +27,7 @@ class VliwApp(App[None]):
     COMMANDS = App.COMMANDS | {PuzzleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "manual", "Manual", tooltip="Every operation, and this machine's limits"),
+        Binding("f5", "sandbox", "Sandbox", tooltip="Any machine, your own memory, no checks"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
@@ -51,3 +52,10 @@ class VliwApp(App[None]):
         if isinstance(self.screen, ManualScreen):
             return
         self.push_screen(ManualScreen(getattr(self.screen, "puzzle", None)))
+
+    def action_sandbox(self) -> None:
+        """The sandbox, from the puzzle on screen if there is one."""
+        from game.tui.sandbox_screen import SandboxScreen
+
+        if not isinstance(self.screen, SandboxScreen):
+            self.push_screen(SandboxScreen(self.context.home, getattr(self.screen, "puzzle", None)))
