@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from string import Template
 
@@ -244,8 +244,6 @@ def _check(kind: object, value: str, what: str, rule: str) -> None:
 @dataclass(frozen=True)
 class SolutionResult:
     path: Path
-    puzzle: str | None
-    """The puzzle id (within the pack) of the folder the file lies in; None if it names none."""
     scores: dict[str, int] | None = None
     hash: str | None = None
     """The program's `content_hash`, for a passing solution."""
@@ -344,13 +342,13 @@ def pack_test(path: Path, random_seeds: int = RANDOM_SEEDS,
             by_puzzle.setdefault(index, []).append(str(issue))
     seeds = tuple(seed_source(random_seeds)) if random_seeds else ()
     root = solutions_root(path) / pack.id
-    files = _files_by_puzzle(pack, root)
+    files = _files_by_puzzle(root)
     puzzles = []
     for index, puzzle in enumerate(pack.puzzles):
         entry = PuzzleEntry(pack, puzzle, path)
         problems = by_puzzle.get(index) or _reference_problems(puzzle, seeds)
         puzzles.append(_test_puzzle(entry, problems, files.pop(puzzle.id, [])))
-    stray = tuple(SolutionResult(file, None, error=f"{file}: {_stray_reason(pack, root, file)}")
+    stray = tuple(SolutionResult(file, error=f"{file}: {_stray_reason(pack, root, file)}")
                   for leftover in files.values() for file in leftover)
     return PackTest(path, pack, tuple(pack_issues), tuple(puzzles), stray, root, seeds)
 
@@ -398,7 +396,7 @@ def _first_failure(puzzle: Puzzle, plan: Sequence[tuple[int, str]],
     raise AssertionError("a reference that failed on all inputs fails on one of them")
 
 
-def _files_by_puzzle(pack: Pack, root: Path) -> dict[str, list[Path]]:
+def _files_by_puzzle(root: Path) -> dict[str, list[Path]]:
     """Solution files below the pack's folder, by the name of the folder below it."""
     files: dict[str, list[Path]] = {}
     if not root.is_dir():
@@ -426,23 +424,19 @@ def _test_puzzle(entry: PuzzleEntry, problems: list[str], files: list[Path]) -> 
         try:
             point = validate_solution(entry, file)
         except InvalidSolution as error:
-            solutions.append(SolutionResult(file, entry.puzzle.id, error=str(error)))
+            solutions.append(SolutionResult(file, error=str(error)))
         except BuildError as error:  # the reference failed on a robustness seed
             problems.append(str(error))
             solutions.append(_not_validated(entry, file))
         else:
-            solutions.append(SolutionResult(file, entry.puzzle.id, dict(point.scores),
-                                            point.hash))
+            solutions.append(SolutionResult(file, dict(point.scores), point.hash))
     histogram_problem, on_histogram = _histogram_problem(entry)
     test = PuzzleTest(entry, tuple(problems), tuple(solutions), histogram_problem)
-    notes = _notes(test, on_histogram)
-    return PuzzleTest(entry, test.reference_problems, test.solutions, histogram_problem,
-                      tuple(notes))
+    return replace(test, notes=tuple(_notes(test, on_histogram)))
 
 
 def _not_validated(entry: PuzzleEntry, file: Path) -> SolutionResult:
-    return SolutionResult(file, entry.puzzle.id,
-                          error=f"{file}: not validated: the reference of {entry.id} fails")
+    return SolutionResult(file, error=f"{file}: not validated: the reference of {entry.id} fails")
 
 
 def _histogram_problem(entry: PuzzleEntry) -> tuple[str | None, frozenset[str] | None]:

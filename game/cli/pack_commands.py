@@ -58,7 +58,8 @@ def _existing(path: str) -> str:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    pack = subparsers.add_parser("pack", help="create, lint and test puzzle packs; print the pack format")
+    pack = subparsers.add_parser("pack",
+                                 help="create, lint and test puzzle packs; print the pack format")
     pack_commands = pack.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
     lint = pack_commands.add_parser("lint", help="check pack files and run their references")
     lint.add_argument("files", nargs="+", metavar="PACK.toml")
