@@ -270,7 +270,7 @@ async def test_from_a_puzzle_the_sandbox_takes_its_machine_and_input(tmp_path: P
         await settle(pilot)
         puzzle = app.context.catalog.puzzle(PUZZLE).puzzle
         screen = await open_sandbox(app, pilot)
-        assert screen.puzzle is puzzle
+        assert screen.origin is puzzle
         assert screen.query_one("#sandbox-memory", TextArea).text == DEFAULT_MEMORY
         await pilot.press("ctrl+o")
         await settle(pilot)

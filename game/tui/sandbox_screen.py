@@ -303,8 +303,9 @@ class SandboxScreen(Screen[None]):
     def __init__(self, home: Path, puzzle: Puzzle | None = None):
         super().__init__()
         self.files = _Texts.in_home(home)
-        self.puzzle = puzzle
-        """The puzzle it started from, if any (the manual shows its machine)."""
+        self.origin = puzzle
+        """The puzzle it was opened over, if any. (Not `puzzle`: the manual would show
+        that puzzle's machine, while the sandbox runs its own.)"""
         self._timer: Timer | None = None
         self.machine: SandboxMachine | None = None
         self.regions: list[MemoryRegion] | None = None
@@ -344,7 +345,7 @@ class SandboxScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Sandbox"
-        self.sub_title = f"from {self.puzzle.title}" if self.puzzle else "any machine, no checks"
+        self.sub_title = "any machine, your own memory, nothing checked"
         self.editor.focus()
         self.read_texts()
 
@@ -484,16 +485,16 @@ class SandboxScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "from_puzzle":
-            return self.puzzle is not None
+            return self.origin is not None
         return True
 
     def action_from_puzzle(self) -> None:
         """Replace the machine and the memory with the puzzle's (the program stays)."""
-        assert self.puzzle is not None
-        self.query_one("#sandbox-machine", TextArea).load_text(machine_text(self.puzzle))
-        self.query_one("#sandbox-memory", TextArea).load_text(puzzle_memory_text(self.puzzle))
-        self.notify(f"the machine and the input of seed {self.puzzle.scored_seeds[0]}"
-                    f" of {self.puzzle.title}", timeout=3)
+        assert self.origin is not None
+        self.query_one("#sandbox-machine", TextArea).load_text(machine_text(self.origin))
+        self.query_one("#sandbox-memory", TextArea).load_text(puzzle_memory_text(self.origin))
+        self.notify(f"the machine and the input of seed {self.origin.scored_seeds[0]}"
+                    f" of {self.origin.title}", timeout=3)
 
     # --- debugging, saving, leaving --------------------------------------------------------------
 
