@@ -268,3 +268,12 @@ def test_the_full_size_puzzle_ships_a_packed_kernel_under_5000_cycles() -> None:
     folder = SOLUTIONS_DIR / "takehome" / "tree-kernel"
     cycles = [shipped_report(p)[1]["cycles"] for p in sorted(folder.glob("*.vasm"))]
     assert cycles and min(cycles) < 5000
+
+
+def test_no_shipped_solution_beats_a_puzzles_best_known_score() -> None:
+    """A pack's `best` is the best known: a better shipped solution means it is stale."""
+    for entry in Catalog().entries():
+        folder = SOLUTIONS_DIR / entry.pack.id / entry.puzzle.id
+        for metric, best in entry.puzzle.best.items():
+            shipped = [shipped_report(p)[1][metric] for p in sorted(folder.glob("*.vasm"))]
+            assert all(score >= best for score in shipped), (entry.id, metric, shipped)
