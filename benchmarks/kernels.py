@@ -9,11 +9,10 @@ rounds closed by a cond_jump back-edge.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from machine.config import TAKEHOME, MachineConfig
-from machine.isa import Engine, lookup
+from machine.config import TAKEHOME
+from machine.isa import Engine
 from machine.program import Bundle, Program, Slot
 
 HASH_STAGES = (
