@@ -112,7 +112,8 @@ class Catalog:
         return PuzzleEntry(pack, puzzle, self.pack_paths()[pack_id])
 
     def load_all(self) -> tuple[list[Pack], list[PackError | CatalogError]]:
-        """Every pack that loads, and the errors of those that do not."""
+        """Every pack that loads, in browsing order (`order`, then id), and the errors
+        of those that do not."""
         packs: list[Pack] = []
         errors: list[PackError | CatalogError] = []
         for pack_id in self.pack_paths():
@@ -120,6 +121,7 @@ class Catalog:
                 packs.append(self.pack(pack_id))
             except (PackError, CatalogError) as error:
                 errors.append(error)
+        packs.sort(key=lambda pack: (pack.pack.order, pack.id))
         return packs, errors
 
     def entries(self) -> Iterator[PuzzleEntry]:

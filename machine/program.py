@@ -154,10 +154,11 @@ class Program:
 
     def scratch_footprint(self, vlen: int) -> set[int]:
         """Every scratch word any slot names (vector lanes included): the `scratch` score."""
+        distinct = {slot for _, _, slot in self.slots() if not slot.is_debug}
         words: set[int] = set()
-        for _, _, slot in self.slots():
+        for slot in distinct:  # unrolled kernels repeat slots: each distinct one once
             spec = slot.spec
-            if spec is not None and not slot.is_debug:
+            if spec is not None:
                 words.update(addr for addr, _ in spec.scratch_footprint(slot.args, vlen))
         return words
 

@@ -92,3 +92,19 @@ def test_puzzle_list_names_every_puzzle(tmp_path: Path, capsys: pytest.CaptureFi
     assert out[-3:] == ["extra: Demo pack", "  extra/walk  A small walk", "  extra/sevens  Sevens"]
     assert main(["puzzle", "list", "--pack", str(tmp_path / "nope.toml")]) == 2
     assert capsys.readouterr().err == f"vliw puzzle: {tmp_path / 'nope.toml'}: no such pack file\n"
+
+
+def test_packs_are_browsed_in_their_declared_order(tmp_path: Path) -> None:
+    write_pack(tmp_path, "demo", BASE)
+    later = BASE.replace('id = "demo"', 'id = "alpha"', 1)
+    assert later != BASE
+    write_pack(tmp_path, "alpha", later.replace("[pack]\n", "[pack]\norder = 200\n", 1))
+    write_pack(tmp_path, "beta", BASE.replace('id = "demo"', 'id = "beta"', 1))
+    packs, errors = Catalog(tmp_path).load_all()
+    assert not errors
+    assert [pack.id for pack in packs] == ["beta", "demo", "alpha"]
+
+
+def test_the_tutorial_comes_first_among_shipped_packs() -> None:
+    packs, _ = Catalog().load_all()
+    assert packs[0].id == "tutorial"

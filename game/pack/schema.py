@@ -289,6 +289,8 @@ class PackInfo(Strict):
     title: Title
     description: Text = ""
     author: Annotated[str, Field(max_length=200)] = ""
+    order: Annotated[int, Field(ge=0, le=10_000, description=(
+        "Where the pack stands among packs when browsing: lower first, ties by id."))] = 100
 
 
 class Pack(Strict):
