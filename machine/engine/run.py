@@ -57,6 +57,8 @@ class Referee:
 
 
 class Runner:
+    """Runs batches block by block until every seed has its result."""
+
     def __init__(self, program: Program, shape: Shape, config: MachineConfig):
         self.shape = shape
         self.config = config
@@ -127,10 +129,12 @@ class Runner:
                     return False
                 continue
             batch.cycle += counted[end] - counted[first]
-            if end < block.size:  # the cycle limit strikes at this bundle
-                self._settle(batch, block.start + end)
+            if end == block.size:
+                return True
+            # The cycle limit strikes at this bundle: the reference says so for every seed.
+            first = end
+            if not self._settle(batch, block.start + end):
                 return False
-            return True
 
     def _settle(self, batch: Batch, pc: int) -> bool:
         """Ask the reference about every live seed's bundle at pc; the seeds that fault

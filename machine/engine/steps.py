@@ -58,7 +58,8 @@ class Views(dict[int, np.ndarray]):
 
 
 class Batch:
-    """Seeds that run in lock-step: their arrays, and blocks bound to them."""
+    """Seeds that run in lock-step: their arrays, and the views and buffers that steps
+    over them use."""
 
     def __init__(self, seeds: list[int | None], scratch: np.ndarray, memory: np.ndarray,
                  vlen: int, pc: int, cycle: int, traces: list[np.ndarray]):
@@ -91,10 +92,6 @@ class Batch:
                              + self.lanes[None, :])
 
     @property
-    def memory_size(self) -> int:
-        return len(self.memory) // self.size
-
-    @property
     def live(self) -> list[int]:
         return [column for column, seed in enumerate(self.seeds) if seed is not None]
 
@@ -120,8 +117,8 @@ class Batch:
         return found
 
     def temp(self, vector: bool, name: str, dtype: type = np.uint32) -> np.ndarray:
-        """A scratch array for intermediate results, shared by every step (a step
-        never leaves anything in one for the next)."""
+        """An array for intermediate results, shared by every slot (a slot's steps
+        never leave anything in one for the next slot)."""
         key = (vector, name)
         found = self._temps.get(key)
         if found is None:
