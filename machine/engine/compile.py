@@ -17,7 +17,9 @@ three phases so that in-place writing changes nothing:
    overwrote them), after every load of the bundle has read memory.
 
 Adjacent scalar loads of consecutive words into consecutive words (a vector's
-lanes gathered one `load_offset` at a time) become one gather and one commit.
+lanes gathered one `load_offset` at a time) become one gather and one commit,
+and a bundle's last load gathers straight into scratch, as the last step of
+phase 1, when no slot of the bundle could tell the difference.
 
 Steps are built from validated integers and names from the op table only; no
 program text is ever executed.
@@ -54,8 +56,8 @@ SUPPORTED = frozenset(UFUNCS) | CONTROL | {
     "cdiv", "vbroadcast", "multiply_add", "load", "load_offset", "vload", "const", "store",
     "vstore", "select", "vselect", "add_imm", "trace_write", "coreid", "pause"}
 """Every operation with a batched form (debug operations have none: they do nothing)."""
-MOST_READS = 4
-"""Scratch operands a slot reads at most (multiply_add, select and a store's value)."""
+MOST_READS = 3
+"""Scratch operands a slot reads after phase 1, at most (multiply_add and select)."""
 
 
 class Unsupported(Exception):
