@@ -209,6 +209,17 @@ def test_later_slots_win_and_stores_store_values_from_before_the_bundle() -> Non
     assert results[0].memory == [3, 6, 7, 8, 5]
 
 
+def test_a_full_bundle_whose_every_read_was_written_before_it() -> None:
+    # Six multiply_adds, each but the first reading three times the vector the one
+    # before it writes: the most shadow copies a bundle of the default machine needs.
+    chain = [("multiply_add", 8 * (i + 1), 8 * i, 8 * i, 8 * i) for i in range(6)]
+    program = program_of(*consts(*((i, i % 7 + 1) for i in range(56)),
+                                 *((100 + i, 8 * i) for i in range(7))),
+                         {"valu": chain},
+                         *({"store": [("vstore", 100 + i, 8 * i)]} for i in range(7)))
+    assert_same(program, [list(range(56))])
+
+
 def test_a_vector_op_overlapping_itself_and_a_broadcast_into_its_source() -> None:
     program = program_of(*consts(*((4 + i, i + 1) for i in range(9))),
                          {"valu": [("+", 5, 4, 0), ("vbroadcast", 12, 13)]},
