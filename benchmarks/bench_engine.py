@@ -1,6 +1,6 @@
 """Time per seed of the reference simulator and of the engine (machine.engine.run_many).
 
-    python benchmarks/bench_engine.py            # the table (a minute or two)
+    python benchmarks/bench_engine.py            # the table (about a minute)
     python benchmarks/bench_engine.py --quick    # fewer repetitions
 
 Full-size tree kernels (spec/tree-kernel.md), each at 1, 8 and 64 seeds: the
@@ -16,13 +16,12 @@ machine disturbs them less. The reference's time per seed does not depend on
 the seed count, so it is measured on a few seeds only. Every engine result is
 compared with the reference's on those seeds, and every engine run's values
 with a plain-Python model of the kernel. Peak memory of 64 seeds of the
-full-size baseline is measured in a fresh process (`ru_maxrss`).
+full-size baseline is measured in a fresh process (tracemalloc and ru_maxrss).
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import time
@@ -92,24 +91,22 @@ def bench(title: str, program: Program, repeats: int, reference_seeds: int) -> l
 
 
 def peak_memory() -> str:
-    """Peak resident memory of a fresh process building the baseline and running 64
-    seeds, and of one that only builds it (the program's own share)."""
-    def measure(seeds: int) -> int:
-        script = (
-            "import resource, sys; sys.path.insert(0, 'benchmarks');"
-            "from kernels import scalar_baseline, tree_memory;"
-            "from machine.engine import run_many;"
-            f"p = scalar_baseline(); m = [tree_memory(s) for s in range({seeds})];"
-            "run_many(p, m) if m else None;"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-        out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True,
-                             capture_output=True, text=True)
-        return int(out.stdout.strip())  # kilobytes on Linux
-
-    total, program_only = measure(64), measure(0)
-    return (f"peak memory, full-size baseline, 64 seeds: {total / 1024:.0f} MB in all;"
-            f" {program_only / 1024:.0f} MB without running it (Python, numpy, building"
-            " the 151,831-bundle Program)")
+    """Peak memory of 64 seeds of the full-size baseline, in a fresh process: the
+    engine's own (tracemalloc, numpy included) and the whole process's (ru_maxrss,
+    which also counts Python, numpy and building the 151,831-bundle Program)."""
+    script = (
+        "import resource, sys, tracemalloc; sys.path.insert(0, 'benchmarks');"
+        "from kernels import scalar_baseline, tree_memory;"
+        "from machine.engine import run_many;"
+        "p = scalar_baseline(); m = [tree_memory(s) for s in range(64)];"
+        "tracemalloc.start(); run_many(p, m);"
+        "print(tracemalloc.get_traced_memory()[1],"
+        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    engine, process = (int(word) for word in out.stdout.split())
+    return (f"peak memory, full-size baseline, 64 seeds: run_many {engine / 2**20:.0f} MB"
+            f" (tracemalloc); the whole process {process / 1024:.0f} MB (ru_maxrss)")
 
 
 def main() -> None:
@@ -128,8 +125,6 @@ def main() -> None:
     for row in [header, ["-" * w for w in widths], *rows]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
     print(peak_memory())
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"(this process: peak {usage.ru_maxrss / 1024:.0f} MB)")
 
 
 if __name__ == "__main__":
