@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Static
+from textual.widgets import Static, Tree
 from tui_kit import PUZZLE, SOLUTION, make_app, make_context, run_async, settle, shown
 
 from game import scoring
@@ -149,3 +149,17 @@ def test_vliw_play_refuses_a_broken_pack_in_one_line(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith(f"vliw play: {broken}:")
     assert err.count("\n") == 1
+
+
+@run_async
+async def test_a_damaged_score_file_hides_scores_not_puzzles(tmp_path: Path) -> None:
+    home = make_context(tmp_path).home
+    home.mkdir(parents=True)
+    (home / "scores.sqlite3").write_bytes(b"this is not a database" * 100)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one("#puzzles", Tree)
+        pack, problem = tree.root.children
+        assert [child.data for child in pack.children] == ["testpack/sum", "testpack/copy"]
+        assert str(problem.label).startswith("⚠ ") and "scores.sqlite3" in str(problem.label)

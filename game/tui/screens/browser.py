@@ -110,11 +110,21 @@ class BrowserScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="packs")
     def load_packs(self) -> None:
+        from game.store import StoreError
+
         catalog = self.context.catalog
-        _, errors = catalog.load_all()
-        statuses = {entry.id: PuzzleStatus(entry, self.context.best_scores(entry.id))
-                    for entry in catalog.entries()}
-        self.app.call_from_thread(self._show_packs, statuses, [str(e) for e in errors])
+        _, pack_errors = catalog.load_all()
+        errors = [str(error) for error in pack_errors]
+        statuses = {}
+        for entry in catalog.entries():
+            try:
+                best = self.context.best_scores(entry.id)
+            except StoreError as error:  # a damaged score file hides scores, not puzzles
+                if str(error) not in errors:
+                    errors.append(str(error))
+                best = {}
+            statuses[entry.id] = PuzzleStatus(entry, best)
+        self.app.call_from_thread(self._show_packs, statuses, errors)
 
     def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
         self._statuses = statuses
@@ -130,7 +140,7 @@ class BrowserScreen(Screen[None]):
             pack_nodes[pack.id].add_leaf(status.label(), data=status.entry.id)
         for message in errors:
             tree.root.add_leaf(Text(f"⚠ {message}", style="bold red"))
-            self.notify(message, title="A pack cannot be loaded", severity="error", timeout=10)
+            self.notify(message, title="Cannot be loaded", severity="error", timeout=10)
         self.query_one(LoadingIndicator).display = False
         wanted = highlighted if highlighted in statuses else next(iter(statuses), None)
         if wanted is not None:

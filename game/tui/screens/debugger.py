@@ -145,7 +145,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         listing.focus()
         self.prepare(self.seed_index)
 
-    @work(thread=True, exclusive=True, group="debug-prepare")
+    @work(thread=True, exclusive=True, group="debug-prepare", exit_on_error=False)
     def prepare(self, seed_index: int) -> _Prepared:
         from game.inputs import generate_memory, layout
 
@@ -293,7 +293,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         self._live = self.set_interval(LIVE_REFRESH, self._show_status)
         self.run_session(breakpoints)
 
-    @work(thread=True, exclusive=True, group="debug-run")
+    @work(thread=True, exclusive=True, group="debug-run", exit_on_error=False)
     def run_session(self, breakpoints: frozenset[int]) -> Stop:
         # Stopping is asked through a flag, not by cancelling the worker: the worker then
         # ends only when the thread has let go of the session.

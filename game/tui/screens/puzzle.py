@@ -251,7 +251,7 @@ class PuzzleScreen(Screen[None]):
         self.query_one("#run-progress").add_class("-running")
         self.run_solution(self.solution)
 
-    @work(thread=True, exclusive=True, group="run")
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def run_solution(self, name: str) -> tuple[str, Report | None, str | None]:
         """Validate the saved file exactly as `vliw check` does; (name, report, error)."""
         from game.references import ReferenceFailure
