@@ -88,6 +88,7 @@ STARTER_PACK = Template('''\
 id = "$pack_id"                  # a-z, 0-9 and '-'; puzzles are "$pack_id/<puzzle id>"
 title = $title
 author = ""                      # optional
+# order = 100                    # where the pack stands in the browser: lower first
 description = """
 What this pack teaches, in Markdown (optional).
 """

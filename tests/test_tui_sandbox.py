@@ -12,6 +12,7 @@ from tui_kit import PUZZLE, make_app, run_async, settle, shown
 
 from game.catalog import Catalog
 from game.inputs import generate_memory
+from game.pack import parse_pack
 from game.tui.app import VliwApp
 from game.tui.sandbox_screen import (
     DEFAULT_MEMORY,
@@ -69,8 +70,29 @@ def test_memory_text_reads_back(regions: dict[str, list[int]]) -> None:
     assert [(r.name, list(r.words)) for r in parsed] == list(regions.items())
 
 
+EVERY_KIND = """
+[pack]
+id = "kinds"
+title = "Every kind of region"
+
+[[puzzle]]
+id = "all"
+title = "All"
+scored_seeds = [7]
+check = ["out"]
+reference = { expected = { out = [0, 0, 0] } }
+memory = [
+  { name = "n", kind = "length", of = "data" },
+  { name = "data_p", kind = "address", of = "data" },
+  { name = "k", kind = "words", values = [3, 0x7ED55D16] },
+  { name = "data", kind = "random", count = 40, max = 3 },
+  { name = "out", kind = "zeros", count = 3 },
+]
+"""
+
+
 def test_a_puzzles_input_reads_back_word_for_word() -> None:
-    puzzle = Catalog().puzzle("takehome/tree-tiny").puzzle
+    puzzle = parse_pack(EVERY_KIND).puzzles[0]
     parsed = parse_memory(puzzle_memory_text(puzzle))
     assert flatten(parsed) == generate_memory(puzzle, puzzle.scored_seeds[0])
     assert [r.name for r in parsed] == [r.name for r in puzzle.memory]
