@@ -57,11 +57,14 @@ _ADDRESS_RE = re.compile(r"[^\s#]+")
 _ANY, _TARGET = Kind.ANY, Kind.TARGET  # looking an enum member up costs; this runs per operand
 
 
-@dataclass
+@dataclass(slots=True)
 class _PendingBundle:
     line: int
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] | None = field(default_factory=list)
+    """None for a repeated plain line until its slots are needed (`_Parser.entries_of`)."""
     comments: list[str] = field(default_factory=list)
+    text: str | None = None
+    """The text of its line while it is one plain line: the same text makes the same bundle."""
 
 
 @dataclass(frozen=True)
@@ -109,14 +112,23 @@ class _Parser:
         if self.lines[-1] == "":
             self.lines.pop()  # the end of the last line, not a line
         start = self.read_header()
+        # Unrolled kernels repeat lines thousands of times: a plain line that begins a
+        # bundle is read once, and its repeats only remember their text and number.
+        plain_starts: set[str] = set()
         for number in range(start + 1, len(self.lines) + 1):
             line = self.lines[number - 1]
+            if line in plain_starts:
+                self.repeat_line(line, number)
+                continue
             try:
                 quick = quick_slots(line, number)
                 if quick is None or (quick[0] and self.open_bundle is None):
                     self.read_line(Scanner(line, number))
-                else:
+                elif quick[0]:
                     self.add_slots(*quick, number)
+                else:
+                    self.add_slots(*quick, number, text=line)
+                    plain_starts.add(line)
             except LineError as error:
                 self.problem(error.message, number, error.column)
         while self.pending and self.pending[-1] is None:
@@ -262,15 +274,35 @@ class _Parser:
         self.labels.append((name, len(self.bundles)))
 
     def add_slots(self, continuation: bool, entries: list[Entry], comment: str | None,
-                  line: int) -> None:
+                  line: int, text: str | None = None) -> None:
+        """Slots of one line; `text`: the line's, when it is a plain line beginning a bundle."""
         bundle = self.open_bundle
         if not continuation or bundle is None:
             self.anchor(Section.BUNDLES, len(self.bundles))
-            bundle = self.open_bundle = _PendingBundle(line)
+            bundle = self.open_bundle = _PendingBundle(line, [], [], text)
             self.bundles.append(bundle)
-        bundle.entries.extend(entries)
+        self.entries_of(bundle).extend(entries)
+        if continuation:
+            bundle.text = None  # no longer one line
         if comment is not None:
             bundle.comments.append(comment)
+
+    def repeat_line(self, text: str, line: int) -> None:
+        """A plain line read before begins a bundle: its slots are read if they are needed."""
+        self.anchor(Section.BUNDLES, len(self.bundles))
+        bundle = self.open_bundle = _PendingBundle(line, None, [], text)
+        self.bundles.append(bundle)
+
+    @staticmethod
+    def entries_of(bundle: _PendingBundle) -> list[Entry]:
+        if bundle.entries is None:
+            assert bundle.text is not None
+            read = quick_slots(bundle.text, bundle.line)
+            assert read is not None  # the text was read the same way before
+            bundle.entries = read[1]
+            if read[2] is not None:
+                bundle.comments.append(read[2])
+        return bundle.entries
 
     # --- resolution -----------------------------------------------------------
 
@@ -287,11 +319,21 @@ class _Parser:
         resolver = _Resolver(symbols, dict(self.labels))
         bundles = []
         positions = []
+        by_text: dict[str, tuple[Bundle, tuple[int, ...]]] = {}
+        """Bundles built from one plain line, and their slots' columns, by the line's text."""
         for pending in self.bundles:
+            text = pending.text
+            same = by_text.get(text) if text is not None else None
+            if same is not None:
+                bundles.append(same[0])
+                positions.append(tuple([(pending.line, column) for column in same[1]]))
+                continue
             built = self.build_bundle(pending, resolver)
             if built is not None:
                 bundles.append(built[0])
                 positions.append(built[1])
+                if text is not None:
+                    by_text[text] = (built[0], tuple(column for _, column in built[1]))
         if self.problems:
             raise ProgramError(self.problems)
         annotations = canonical_annotations(self.annotations, len(symbols), len(bundles),
@@ -302,7 +344,7 @@ class _Parser:
 
     def build_bundle(self, pending: _PendingBundle, resolver: _Resolver
                      ) -> tuple[Bundle, tuple[tuple[int, int], ...]] | None:
-        entries = pending.entries
+        entries = self.entries_of(pending)
         if len(entries) == 1 and entries[0].spec is not None:  # most bundles: one slot
             entry = entries[0]
             args = self.resolve(entry, resolver)
