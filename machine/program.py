@@ -7,6 +7,7 @@ never discovered halfway through a run.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -148,18 +149,27 @@ class Program:
             for s, slot in enumerate(bundle.slots):
                 yield b, s, slot
 
+    def _distinct_bundles(self) -> dict[int, Bundle]:
+        """Each bundle object once, by id: the parser shares the bundle of a repeated line,
+        so scores worked out per distinct bundle cost little on unrolled kernels."""
+        return dict(zip(map(id, self.bundles), self.bundles, strict=True))
+
     def instruction_count(self) -> int:
         """Non-debug slots: the `instructions` score."""
-        return sum(1 for _, _, slot in self.slots() if not slot.is_debug)
+        uses = Counter(map(id, self.bundles))
+        return sum(uses[key] * sum(not slot.is_debug for slot in bundle.slots)
+                   for key, bundle in self._distinct_bundles().items())
 
     def scratch_footprint(self, vlen: int) -> set[int]:
         """Every scratch word any slot names (vector lanes included): the `scratch` score."""
-        distinct = {slot for _, _, slot in self.slots() if not slot.is_debug}
+        distinct = {slot for bundle in self._distinct_bundles().values()
+                    for slot in bundle.slots if not slot.is_debug}
         words: set[int] = set()
         for slot in distinct:  # unrolled kernels repeat slots: each distinct one once
             spec = slot.spec
             if spec is not None:
-                words.update(addr for addr, _ in spec.scratch_footprint(slot.args, vlen))
+                for first, last, _ in spec.scratch_spans(slot.args, vlen):
+                    words.update(range(first, last + 1))
         return words
 
     def with_header(self, **values: str) -> Program:
@@ -273,33 +283,41 @@ def validate(program: Program, config: MachineConfig) -> list[Problem]:
     """Every structural problem of a program on a machine; empty when it may run."""
     problems: list[Problem] = []
     known: dict[_Key, list[str]] = {}
+    by_bundle: dict[int, list[tuple[str, int, Engine]]] = {}
+    """Problems of each distinct bundle object: the parser shares the bundle of a repeated line."""
     source = program.source
     path = source.path if source else None
-
-    def locate(message: str, b: int, s: int | None, engine: Engine | None) -> Problem:
-        pos = source.position(b, s) if source else None
-        line, column = pos if pos else (None, None)
-        return Problem(message, b, s, engine, path, line, column)
-
     for b, bundle in enumerate(program.bundles):
-        index = 0
-        seen: set[Engine] = set()
-        for engine, slots in bundle.groups:
-            if engine in seen:
-                problems.append(locate(f"{engine} appears twice in one bundle", b, index, engine))
-            seen.add(engine)
-            limit = config.slot_limit(engine)
-            if limit is not None and len(slots) > limit:
-                problems.append(locate(
-                    f"{len(slots)} {engine} slots in one bundle; this machine allows {limit}",
-                    b, index + limit, engine))
-            for slot in slots:
-                if slot.engine is not engine:
-                    problems.append(locate(f"{slot.name} is not a {engine} operation",
-                                           b, index, engine))
-                for message in _known_problems(slot, config, known):
-                    problems.append(locate(message, b, index, engine))
-                index += 1
+        found = by_bundle.get(id(bundle))
+        if found is None:
+            found = by_bundle[id(bundle)] = _bundle_problems(bundle, config, known)
+        for message, s, engine in found:
+            pos = source.position(b, s) if source else None
+            line, column = pos if pos else (None, None)
+            problems.append(Problem(message, b, s, engine, path, line, column))
+    return problems
+
+
+def _bundle_problems(bundle: Bundle, config: MachineConfig,
+                     known: dict[_Key, list[str]]) -> list[tuple[str, int, Engine]]:
+    """(message, slot index, engine) for every problem of one bundle."""
+    problems: list[tuple[str, int, Engine]] = []
+    index = 0
+    seen: set[Engine] = set()
+    for engine, slots in bundle.groups:
+        if engine in seen:
+            problems.append((f"{engine} appears twice in one bundle", index, engine))
+        seen.add(engine)
+        limit = config.slot_limit(engine)
+        if limit is not None and len(slots) > limit:
+            problems.append((f"{len(slots)} {engine} slots in one bundle; this machine allows"
+                             f" {limit}", index + limit, engine))
+        for slot in slots:
+            if slot.engine is not engine:
+                problems.append((f"{slot.name} is not a {engine} operation", index, engine))
+            for message in _known_problems(slot, config, known):
+                problems.append((message, index, engine))
+            index += 1
     return problems
 
 
