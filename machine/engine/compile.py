@@ -52,12 +52,17 @@ CONTROL = frozenset({"halt", "jump", "cond_jump", "cond_jump_rel", "jump_indirec
 DIVIDING = frozenset({"//", "%", "cdiv"})
 SPECIAL = DIVIDING | COMPARISONS
 """Binary operations that are more than one ufunc call."""
+PLAIN = frozenset(UFUNCS) - SPECIAL
+"""Binary operations that are one ufunc call: d = a OP b."""
 SUPPORTED = frozenset(UFUNCS) | CONTROL | {
     "cdiv", "vbroadcast", "multiply_add", "load", "load_offset", "vload", "const", "store",
     "vstore", "select", "vselect", "add_imm", "trace_write", "coreid", "pause"}
 """Every operation with a batched form (debug operations have none: they do nothing)."""
 MOST_READS = 3
 """Scratch operands a slot reads after phase 1, at most (multiply_add and select)."""
+
+
+_DEBUG, _VALU = Engine.DEBUG, Engine.VALU
 
 
 class Unsupported(Exception):
@@ -189,7 +194,8 @@ class _BundleCompiler:
         self.length = compiler.length
         self.checks: list[Step | None] = []
         self.compute: list[Step | None] = []
-        self.stores: list[tuple[int, bool, np.ndarray]] = []
+        self.stores: list[tuple[int, int, np.ndarray]] = []
+        """Each store's value operand, its width and its probe's memory indices."""
         self.controls: list[Control] = []
         self.written = 0
         """Bit i set: phase 2 has written scratch word i."""
@@ -206,23 +212,28 @@ class _BundleCompiler:
         checks and of its commit in compute, the words it writes and those written
         before it, and where it lands."""
 
-    def read(self, address: int, vector: bool) -> np.ndarray:
-        """The words phase 2 reads: a shadow copy if an earlier slot wrote them."""
-        self.read_words |= (self.lanes if vector else 1) << address
-        if self.written >> address & (self.lanes if vector else 1):
-            views = self.vectors if vector else self.rows
-            copy = views[self.shadow]
-            self.checks.append((np.copyto, (copy, views[address])))
-            self.shadow += self.vlen if vector else 1
-            return copy
-        return self.vectors[address] if vector else self.rows[address]
-
-    def write(self, address: int, vector: bool) -> np.ndarray:
-        if vector:
-            self.written |= self.lanes << address
+    def span(self, address: int, width: int) -> np.ndarray:
+        """The rows of `width` words from address (a 1-D row for one word)."""
+        if width == 1:
+            return self.rows[address]
+        if width == self.vlen:
             return self.vectors[address]
-        self.written |= 1 << address
-        return self.rows[address]
+        return self.batch.view(address, width)
+
+    def read(self, address: int, width: int) -> np.ndarray:
+        """The words phase 2 reads: a shadow copy if an earlier slot wrote them."""
+        mask = ((1 << width) - 1) << address
+        self.read_words |= mask
+        if self.written & mask:
+            copy = self.span(self.shadow, width)
+            self.checks.append((np.copyto, (copy, self.span(address, width))))
+            self.shadow += width
+            return copy
+        return self.span(address, width)
+
+    def write(self, address: int, width: int) -> np.ndarray:
+        self.written |= ((1 << width) - 1) << address
+        return self.span(address, width)
 
     def buffer(self, vector: bool, count: int = 1) -> tuple[np.ndarray, ...]:
         index = self.buffers[vector]
@@ -261,22 +272,37 @@ class _BundleCompiler:
         self.written |= 1 << d
 
     def compile(self, bundle: Bundle) -> list[Step]:
-        valu = Engine.VALU
+        vlen = self.vlen
+        # A strip: consecutive slots of one plain operation whose operands all advance
+        # by their width (a vector's lanes written one alu slot at a time, or adjacent
+        # vectors), run as one ufunc call over all their rows. Its reads happen before
+        # its writes (numpy buffers overlapping operands), as the spec wants.
+        strip: tuple[str, int, int, int] | None = None
+        width_so_far = 0
         for engine, slots in bundle.groups:
-            if engine is Engine.DEBUG:
+            if engine is _DEBUG:
                 continue
-            vector = engine is valu
+            vector = engine is _VALU
+            width = vlen if vector else 1
             for slot in slots:
                 name, args = slot.name, slot.args
-                ufunc = UFUNCS.get(name)
-                if ufunc is not None and name not in SPECIAL:
-                    # The common case, inline: d = a OP b on words or vectors.
-                    if self.loads is not None:
+                if name in PLAIN:
+                    d, a, b = args
+                    if strip is not None:
+                        if (name == strip[0] and d == strip[1] + width_so_far
+                                and a == strip[2] + width_so_far
+                                and b == strip[3] + width_so_far):
+                            width_so_far += width
+                            continue
+                        self.plain(strip, width_so_far)
+                    elif self.loads is not None:
                         self.end_loads()
-                    a_words = self.read(args[1], vector)
-                    b_words = self.read(args[2], vector)
-                    self.compute.append((ufunc, (a_words, b_words, self.write(args[0], vector))))
-                elif name == "load":
+                    strip, width_so_far = (name, d, a, b), width
+                    continue
+                if strip is not None:
+                    self.plain(strip, width_so_far)
+                    strip = None
+                if name == "load":
                     self.scalar_load(args[0], args[1])
                 elif name == "load_offset":
                     self.scalar_load(args[0] + args[2], args[1] + args[2])
@@ -284,11 +310,13 @@ class _BundleCompiler:
                     if self.loads is not None:
                         self.end_loads()
                     self.slot(vector, name, args)
+        if strip is not None:
+            self.plain(strip, width_so_far)
         if self.loads is not None:
             self.end_loads()
         # Store values are read last (their shadow copies join phase 1 as they are made).
-        stores = [(self.batch.memory.__setitem__, (index, self.read(value, vector)))
-                  for value, vector, index in self.stores]
+        stores = [(self.batch.memory.__setitem__, (index, self.read(value, width)))
+                  for value, width, index in self.stores]
         self.land_last_load()
         steps: list[Step] = []
         if self.controls:
@@ -296,6 +324,13 @@ class _BundleCompiler:
         steps += [step for step in self.checks if step is not None]
         steps += [step for step in self.compute if step is not None]
         return steps + stores
+
+    def plain(self, strip: tuple[str, int, int, int], width: int) -> None:
+        """d = a OP b over `width` words."""
+        name, d, a, b = strip
+        a_words = self.read(a, width)
+        b_words = self.read(b, width)
+        self.compute.append((UFUNCS[name], (a_words, b_words, self.write(d, width))))
 
     def land_last_load(self) -> None:
         """Let the bundle's last load gather straight into scratch, as the very last
@@ -314,33 +349,34 @@ class _BundleCompiler:
 
     def slot(self, vector: bool, name: str, args: tuple[int, ...]) -> None:
         batch = self.batch
+        width = self.vlen if vector else 1
         if name in UFUNCS or name == "cdiv":  # a division or a comparison
             d, a, b = args
             if name in DIVIDING:
                 self.checks.append((nonzero, (self.vectors[b] if vector else self.rows[b],)))
-            a_words, b_words = self.read(a, vector), self.read(b, vector)
-            d_words = self.write(d, vector)
+            a_words, b_words = self.read(a, width), self.read(b, width)
+            d_words = self.write(d, width)
             if name == "cdiv":
                 self.compute.append((cdiv, (a_words, b_words, d_words,
-                                            batch.temp(vector, "quotient"),
-                                            batch.temp(vector, "remainder"))))
+                                            batch.temp(width, "quotient"),
+                                            batch.temp(width, "remainder"))))
             elif name in COMPARISONS:
-                flags = batch.temp(vector, "flags", np.bool_)
+                flags = batch.temp(width, "flags", np.bool_)
                 self.compute.append((UFUNCS[name], (a_words, b_words, flags)))
                 self.compute.append((np.copyto, (d_words, flags)))
             else:
                 self.compute.append((UFUNCS[name], (a_words, b_words, d_words)))
         elif name == "multiply_add":
             d, a, b, c = args
-            product = batch.temp(True, "product")
-            self.compute.append((np.multiply, (self.read(a, True), self.read(b, True),
+            product = batch.temp(self.vlen, "product")
+            self.compute.append((np.multiply, (self.read(a, self.vlen), self.read(b, self.vlen),
                                                product)))
-            c_words = self.read(c, True)
-            self.compute.append((np.add, (product, c_words, self.write(d, True))))
+            c_words = self.read(c, self.vlen)
+            self.compute.append((np.add, (product, c_words, self.write(d, self.vlen))))
         elif name == "vbroadcast":
             d, a = args
-            a_words = self.read(a, False)
-            self.compute.append((np.copyto, (self.write(d, True), a_words)))
+            a_words = self.read(a, 1)
+            self.compute.append((np.copyto, (self.write(d, self.vlen), a_words)))
         elif name == "vload":
             d, a = args
             base, index, words = self.buffer(True)
@@ -349,9 +385,9 @@ class _BundleCompiler:
                               self.vectors[d])
             self.checks.append((gather, (self.rows[a], batch.scale, batch.vector_lanes, base,
                                          index, batch.memory, words)))
-            self.compute.append((self.write(d, True).__setitem__, (Ellipsis, words)))
+            self.compute.append((self.write(d, self.vlen).__setitem__, (Ellipsis, words)))
         elif name == "const":
-            self.compute.append((self.write(args[0], False).fill, (args[1] & WORD_MASK,)))
+            self.compute.append((self.write(args[0], 1).fill, (args[1] & WORD_MASK,)))
         elif name in ("store", "vstore"):
             a, b = args
             vector = name == "vstore"
@@ -360,22 +396,22 @@ class _BundleCompiler:
             # A probe: a gather whose words go unused, so that a bad address faults here.
             self.checks.append((gather, (self.rows[a], batch.scale, lanes, base, index,
                                          batch.memory, words)))
-            self.stores.append((b, vector, index))
+            self.stores.append((b, self.vlen if vector else 1, index))
         elif name in ("select", "vselect"):
             d, c, a, b = args
-            vector = name == "vselect"
-            words = (self.read(c, vector), self.read(a, vector), self.read(b, vector))
-            self.compute.append((select, (self.write(d, vector), *words)))
+            width = self.vlen if name == "vselect" else 1
+            words = (self.read(c, width), self.read(a, width), self.read(b, width))
+            self.compute.append((select, (self.write(d, width), *words)))
         elif name == "add_imm":
             d, a, imm = args
-            a_words = self.read(a, False)
+            a_words = self.read(a, 1)
             self.compute.append((np.add, (a_words, np.uint32(imm & WORD_MASK),
-                                          self.write(d, False))))
+                                          self.write(d, 1))))
         elif name == "trace_write":
-            self.compute.append((trace, (batch.traces, self.read(args[0], False))))
+            self.compute.append((trace, (batch.traces, self.read(args[0], 1))))
         elif name == "coreid":
             # The engine runs single-core machines only (see run_many): core 0.
-            self.compute.append((self.write(args[0], False).fill, (0,)))
+            self.compute.append((self.write(args[0], 1).fill, (0,)))
         elif name == "halt":
             self.controls.append(("halt", None, None))
         elif name == "jump":

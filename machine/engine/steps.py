@@ -83,7 +83,7 @@ class Batch:
         """Each vector's rows, by first address."""
         self._views: dict[tuple[int, int], np.ndarray] = {}
         self._buffers: dict[tuple[bool, int, int], tuple[np.ndarray, ...]] = {}
-        self._temps: dict[tuple[bool, str], np.ndarray] = {}
+        self._temps: dict[tuple[int, str], np.ndarray] = {}
         self.compiler: Any = None
         """The runner's compiled steps over this batch's arrays."""
         self.scale = np.int64(self.size)
@@ -116,13 +116,13 @@ class Batch:
             found = self._buffers[key] = (base, at, np.zeros(shape, dtype=np.uint32))
         return found
 
-    def temp(self, vector: bool, name: str, dtype: type = np.uint32) -> np.ndarray:
-        """An array for intermediate results, shared by every slot (a slot's steps
-        never leave anything in one for the next slot)."""
-        key = (vector, name)
+    def temp(self, width: int, name: str, dtype: type = np.uint32) -> np.ndarray:
+        """An array for intermediate results over `width` words, shared by every slot
+        (a slot's steps never leave anything in one for the next slot)."""
+        key = (width, name)
         found = self._temps.get(key)
         if found is None:
-            shape = (self.vlen, self.size) if vector else (self.size,)
+            shape = (width, self.size) if width > 1 else (self.size,)
             found = self._temps[key] = np.zeros(shape, dtype=dtype)
         return found
 
