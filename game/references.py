@@ -26,7 +26,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
 
 from game.inputs import layout
 from game.runs import run_all
@@ -62,7 +65,10 @@ HASH_STAGES: tuple[tuple[str, int, str, str, int], ...] = (
 )
 """(OP1, C1, OP2, OP3, S) per stage: a = OP2(OP1(a, C1), OP3(a, S))."""
 
-_WORD_OPS: Mapping[str, Callable[[int, int], int]] = {
+_Words = TypeVar("_Words", int, "NDArray[np.uint32]")
+"""One word, or many words at once in a uint32 array (which wraps mod 2^32 by itself)."""
+
+_WORD_OPS: Mapping[str, Callable[[Any, int], Any]] = {
     "+": lambda a, b: (a + b) & WORD_MASK,
     "^": lambda a, b: a ^ b,
     "<<": lambda a, b: (a << b) & WORD_MASK,
@@ -70,8 +76,8 @@ _WORD_OPS: Mapping[str, Callable[[int, int], int]] = {
 }
 
 
-def tree_hash(value: int) -> int:
-    """The kernel's six-stage hash of one word."""
+def tree_hash(value: _Words) -> _Words:
+    """The kernel's six-stage hash of one word, or of every word of a uint32 array."""
     for op1, c1, op2, op3, shift in HASH_STAGES:
         value = _WORD_OPS[op2](_WORD_OPS[op1](value, c1), _WORD_OPS[op3](value, shift))
     return value
@@ -83,7 +89,13 @@ TREE_HEADER = ("rounds", "n_nodes", "batch_size", "height",
 
 
 def tree_kernel(memory: Sequence[int]) -> list[int]:
-    """The final image after `rounds` rounds of every walker; indices are updated too."""
+    """The final image after `rounds` rounds of every walker; indices are updated too.
+
+    All walkers move at once (numpy), which is the same as one after another
+    while each has its own index and value words. A pack may lay the indices
+    and values `d` words apart with d < batch_size: then walker w reads what
+    walker w - d wrote, so walkers go in groups of d, in order.
+    """
     if len(memory) < len(TREE_HEADER):
         raise ReferenceFailure(f"tree-kernel needs the {len(TREE_HEADER)} header words"
                                f" {', '.join(TREE_HEADER)}; memory has {len(memory)} words")
@@ -97,18 +109,25 @@ def tree_kernel(memory: Sequence[int]) -> list[int]:
             raise ReferenceFailure(f"tree-kernel: the {name} ({length} words at {start})"
                                    f" run past the end of memory ({len(memory)} words)")
     final = list(memory)
-    forest = memory[forest_p:forest_p + n_nodes]
-    for walker in range(batch):
-        index, value = final[indices_p + walker], final[values_p + walker]
-        if index >= n_nodes:
-            raise ReferenceFailure(f"tree-kernel: walker {walker} starts at node {index},"
-                                   f" outside the tree of {n_nodes} nodes")
+    forest = np.array(memory[forest_p:forest_p + n_nodes], dtype=np.uint32)
+    group = abs(values_p - indices_p)
+    group = group if 0 < group < batch else max(batch, 1)
+    for first in range(0, batch, group):
+        last = min(first + group, batch)
+        indices = np.array(final[indices_p + first:indices_p + last], dtype=np.int64)
+        values = np.array(final[values_p + first:values_p + last], dtype=np.uint32)
+        outside = np.flatnonzero(indices >= n_nodes)
+        if outside.size:
+            walker = first + int(outside[0])
+            raise ReferenceFailure(f"tree-kernel: walker {walker} starts at node"
+                                   f" {final[indices_p + walker]}, outside the tree of"
+                                   f" {n_nodes} nodes")
         for _ in range(rounds):
-            value = tree_hash(value ^ forest[index])
-            index = 2 * index + (1 if value % 2 == 0 else 2)
-            if index >= n_nodes:
-                index = 0
-        final[indices_p + walker], final[values_p + walker] = index, value
+            values = tree_hash(values ^ forest[indices])
+            indices = 2 * indices + np.where(values % 2 == 0, 1, 2)
+            indices[indices >= n_nodes] = 0
+        final[indices_p + first:indices_p + last] = indices.tolist()
+        final[values_p + first:values_p + last] = values.tolist()
     return final
 
 
