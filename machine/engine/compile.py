@@ -45,7 +45,7 @@ from machine.engine.steps import (
     select,
     trace,
 )
-from machine.isa import WORD_MASK, Engine
+from machine.isa import OPS, WORD_MASK, Engine
 from machine.program import Bundle, Program
 
 CONTROL = frozenset({"halt", "jump", "cond_jump", "cond_jump_rel", "jump_indirect"})
@@ -58,11 +58,16 @@ SUPPORTED = frozenset(UFUNCS) | CONTROL | {
     "cdiv", "vbroadcast", "multiply_add", "load", "load_offset", "vload", "const", "store",
     "vstore", "select", "vselect", "add_imm", "trace_write", "coreid", "pause"}
 """Every operation with a batched form (debug operations have none: they do nothing)."""
+KEYING_TRIAL = 256
+"""Distinct bundles compiled before the compiler judges whether bundles repeat."""
 MOST_READS = 3
 """Scratch operands a slot reads after phase 1, at most (multiply_add and select)."""
 
 
-_DEBUG, _VALU = Engine.DEBUG, Engine.VALU
+_DEBUG, _VALU, _FLOW = Engine.DEBUG, Engine.VALU, Engine.FLOW
+_UNSUPPORTED = frozenset(op.name for op in OPS if op.engine is not _DEBUG) - SUPPORTED
+"""Operations of the op table without a batched form (none, while the engine keeps up
+with the table): only then does a program's every slot need looking at."""
 
 
 class Unsupported(Exception):
@@ -83,27 +88,29 @@ class Shape:
 
 
 def shape_of(program: Program, vlen: int) -> Shape:
-    """The program's shape; Unsupported if it uses an operation without a batched form."""
+    """The shape of a valid program; Unsupported if it uses an operation without a
+    batched form."""
     counted = []
     ends = []
     widest = 0
-    debug = Engine.DEBUG
     for bundle in program.bundles:
         costs = control = False
         slots_here = 0
         for engine, slots in bundle.groups:
-            if engine is debug:
+            if engine is _DEBUG:
                 continue
             costs = True
             slots_here += len(slots)
-            for slot in slots:
-                if slot.name not in SUPPORTED:
-                    raise Unsupported(f"{engine} operation {slot.name!r}")
-                if slot.name in CONTROL:
-                    control = True
+            if engine is _FLOW:  # every control operation is a flow operation
+                control = control or any(slot.name in CONTROL for slot in slots)
+            if _UNSUPPORTED:
+                for slot in slots:
+                    if slot.name in _UNSUPPORTED:
+                        raise Unsupported(f"{engine} operation {slot.name!r}")
         counted.append(costs)
         ends.append(control)
-        widest = max(widest, slots_here)
+        if slots_here > widest:
+            widest = slots_here
     return Shape(program.bundles, tuple(counted), tuple(ends), widest * MOST_READS * vlen)
 
 
@@ -156,6 +163,8 @@ class Compiler:
         self.length = len(shape.bundles)
         self._bundles: dict[tuple[tuple[int, str, tuple[object, ...]], ...], list[Step]] = {}
         self._blocks: dict[int, list[list[Step]]] = {}
+        self._keyed = True
+        self._hits = self._misses = 0
 
     def block(self, block: Block) -> list[list[Step]]:
         """The steps of each bundle of the block."""
@@ -167,16 +176,25 @@ class Compiler:
         return found
 
     def _bundle(self, bundle: Bundle, pc: int) -> list[Step]:
+        if not self._keyed:
+            return _BundleCompiler(self, pc).compile(bundle)
         # Keyed by plain tuples, which hash and compare far faster than Bundles do.
         key = tuple([(id(engine), slot.name, slot.args)
-                     for engine, slots in bundle.groups if engine is not Engine.DEBUG
+                     for engine, slots in bundle.groups if engine is not _DEBUG
                      for slot in slots])
         steps = self._bundles.get(key)
-        if steps is None:
-            steps = _BundleCompiler(self, pc).compile(bundle)
-            # A relative jump's target depends on its pc: such bundles are not shared.
-            if not any(name == "cond_jump_rel" for _, name, _ in key):
-                self._bundles[key] = steps
+        if steps is not None:
+            self._hits += 1
+            return steps
+        compiler = _BundleCompiler(self, pc)
+        steps = compiler.compile(bundle)
+        # A relative jump's target depends on its pc: such bundles are not shared.
+        if not compiler.relative:
+            self._bundles[key] = steps
+        self._misses += 1
+        if self._misses >= KEYING_TRIAL and self._hits < self._misses:
+            self._keyed = False  # bundles do not repeat: keys would cost more than they save
+            self._bundles.clear()
         return steps
 
 
@@ -197,6 +215,8 @@ class _BundleCompiler:
         self.stores: list[tuple[int, int, np.ndarray]] = []
         """Each store's value operand, its width and its probe's memory indices."""
         self.controls: list[Control] = []
+        self.relative = False
+        """Whether the bundle has a relative jump (its steps depend on its pc)."""
         self.written = 0
         """Bit i set: phase 2 has written scratch word i."""
         self.read_words = 0
@@ -419,6 +439,7 @@ class _BundleCompiler:
         elif name == "cond_jump":
             self.controls.append(("cond_jump", self.rows[args[0]], self.target(args[1])))
         elif name == "cond_jump_rel":
+            self.relative = True
             self.controls.append(("cond_jump", self.rows[args[0]],
                                   self.target(self.pc + 1 + args[1])))
         elif name == "jump_indirect":
