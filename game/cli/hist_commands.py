@@ -27,9 +27,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from game.catalog import PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
@@ -46,9 +44,10 @@ from game.histogram_build import (
     validate_solution,
     write_rebuilt,
 )
-from game.histogram_text import report_lines
 from game.paths import atomic_write_text
-from game.store import Best, ScoreStore, StoreError, default_path
+
+if TYPE_CHECKING:  # rich and the score store are imported when used: `vliw` starts faster
+    from game.store import Best
 
 ACTIONS = ("build", "merge", "rebuild")
 MIN_WIDTH, MAX_WIDTH = 60, 160
@@ -139,6 +138,10 @@ def _show(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = args.width or min(max(shutil.get_terminal_size((80, 24)).columns, MIN_WIDTH),
                               MAX_WIDTH)
+    from rich.console import Console
+
+    from game.histogram_text import report_lines
+
     console = Console(soft_wrap=True, highlight=False, emoji=False, markup=False)
     console.print(f"{entry.id}: {entry.puzzle.title}", style="bold")
     console.print()
@@ -172,6 +175,8 @@ def _histogram_for(entry: PuzzleEntry, shared: str | None) -> Histogram:
 def _record_and_best(entry: PuzzleEntry, args: argparse.Namespace,
                      player: Point | None) -> dict[str, Best]:
     """Record a passing solution (unless told not to) and read the player's bests."""
+    from game.store import ScoreStore, StoreError, default_path
+
     recording = player is not None and not args.no_record
     if not recording and not default_path().exists():
         return {}  # only looking: do not create a data folder
