@@ -163,6 +163,7 @@ class Compiler:
         self.length = len(shape.bundles)
         self._bundles: dict[tuple[tuple[int, str, tuple[object, ...]], ...], list[Step]] = {}
         self._blocks: dict[int, list[list[Step]]] = {}
+        self._by_object: dict[int, list[Step]] = {}
         self._keyed = True
         self._hits = self._misses = 0
 
@@ -176,25 +177,34 @@ class Compiler:
         return found
 
     def _bundle(self, bundle: Bundle, pc: int) -> list[Step]:
-        if not self._keyed:
-            return _BundleCompiler(self, pc).compile(bundle)
-        # Keyed by plain tuples, which hash and compare far faster than Bundles do.
-        key = tuple([(id(engine), slot.name, slot.args)
-                     for engine, slots in bundle.groups if engine is not _DEBUG
-                     for slot in slots])
-        steps = self._bundles.get(key)
+        # The parser shares the Bundle of a repeated line: the same object, the same steps.
+        steps = self._by_object.get(id(bundle))
         if steps is not None:
-            self._hits += 1
             return steps
+        key = None
+        if self._keyed:
+            # Equal bundles that are different objects (programs built in Python), keyed
+            # by plain tuples, which hash and compare far faster than Bundles do.
+            key = tuple([(id(engine), slot.name, slot.args)
+                         for engine, slots in bundle.groups if engine is not _DEBUG
+                         for slot in slots])
+            steps = self._bundles.get(key)
+            if steps is not None:
+                self._hits += 1
+                self._by_object[id(bundle)] = steps
+                return steps
         compiler = _BundleCompiler(self, pc)
         steps = compiler.compile(bundle)
         # A relative jump's target depends on its pc: such bundles are not shared.
         if not compiler.relative:
-            self._bundles[key] = steps
-        self._misses += 1
-        if self._misses >= KEYING_TRIAL and self._hits < self._misses:
-            self._keyed = False  # bundles do not repeat: keys would cost more than they save
-            self._bundles.clear()
+            self._by_object[id(bundle)] = steps
+            if key is not None:
+                self._bundles[key] = steps
+        if key is not None:
+            self._misses += 1
+            if self._misses >= KEYING_TRIAL and self._hits < self._misses:
+                self._keyed = False  # bundles do not repeat: keys cost more than they save
+                self._bundles.clear()
         return steps
 
 
@@ -348,9 +358,15 @@ class _BundleCompiler:
     def plain(self, strip: tuple[str, int, int, int], width: int) -> None:
         """d = a OP b over `width` words."""
         name, d, a, b = strip
-        a_words = self.read(a, width)
-        b_words = self.read(b, width)
-        self.compute.append((UFUNCS[name], (a_words, b_words, self.write(d, width))))
+        ones = (1 << width) - 1
+        reads = ones << a | ones << b
+        if self.written & reads:
+            a_words, b_words = self.read(a, width), self.read(b, width)
+        else:  # the common case, inline
+            self.read_words |= reads
+            a_words, b_words = self.span(a, width), self.span(b, width)
+        self.written |= ones << d
+        self.compute.append((UFUNCS[name], (a_words, b_words, self.span(d, width))))
 
     def land_last_load(self) -> None:
         """Let the bundle's last load gather straight into scratch, as the very last
