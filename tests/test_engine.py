@@ -157,6 +157,41 @@ def loop_case(rng: Random) -> Case:
     return program, memories, config
 
 
+def strip_case(rng: Random) -> Case:
+    """Bundles of runs of one operation whose operands advance together (lanes written one
+    alu slot at a time, adjacent vectors: the engine runs such a run as one call), with
+    runs overlapping themselves and each other, then every scratch word stored."""
+    vlen = rng.choice([1, 2, 4, 8])
+    config = MachineConfig(slot_limits={**LIMITS, Engine.ALU: 12, Engine.VALU: 6},
+                           vlen=vlen, scratch_size=48)
+    top = 24 - vlen
+    bundles = [Bundle.of(*(Slot(Engine.LOAD, "load", (i, i)) for i in pair))
+               for pair in zip(range(0, 24, 2), range(1, 24, 2), strict=True)]
+    for _ in range(rng.randint(1, 4)):
+        slots: list[Slot] = []
+        for engine, limit, width in ((Engine.ALU, 12, 1), (Engine.VALU, 6, vlen)):
+            count = 0
+            while count < limit:
+                name = rng.choice(["+", "^", "<<", "*", "-"])
+                d, a, b = (rng.randint(0, top - 2 * width) for _ in range(3))
+                # Now and then a source stays put (the run is then no strip).
+                a_step, b_step = (0 if rng.random() < 0.2 else width for _ in range(2))
+                run = min(rng.randint(1, 3), limit - count)
+                slots += [Slot(engine, name, (d + i * width, a + i * a_step, b + i * b_step))
+                          for i in range(run)]
+                count += run
+        bundles.append(Bundle.of(*slots))
+    bundles += [Bundle.of(Slot(Engine.LOAD, "const", (40, i)),
+                          Slot(Engine.LOAD, "const", (41, i + 1))) for i in range(0, 24, 2)]
+    bundles = [*bundles[:-12], *(b for i, c in enumerate(bundles[-12:]) for b in (
+        c, Bundle.of(Slot(Engine.STORE, "store", (40, 2 * i)),
+                     Slot(Engine.STORE, "store", (41, 2 * i + 1)))))]
+    program = Program(tuple(bundles))
+    assert validate(program, config) == []
+    memories = [[rng.randint(0, 2**32 - 1) for _ in range(24)] for _ in range(3)]
+    return program, memories, config
+
+
 @pytest.fixture
 def no_doubts(monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine must never need its safety net: a fault it suspects in a bundle is a
@@ -179,6 +214,15 @@ def test_random_programs_run_exactly_as_on_the_reference(case: Case) -> None:
 @given(st.integers(0, 2**64).map(lambda seed: loop_case(Random(seed))))
 @pytest.mark.usefixtures("no_doubts")
 def test_loops_with_data_dependent_exits_run_exactly_as_on_the_reference(case: Case) -> None:
+    program, memories, config = case
+    assert run_many(program, memories, config) == reference(program, memories, config)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**64).map(lambda seed: strip_case(Random(seed))))
+@pytest.mark.usefixtures("no_doubts")
+def test_runs_of_one_operation_over_adjacent_words_run_exactly_as_on_the_reference(
+        case: Case) -> None:
     program, memories, config = case
     assert run_many(program, memories, config) == reference(program, memories, config)
 
@@ -311,6 +355,19 @@ def test_a_negative_relative_jump_faults_only_when_taken() -> None:
                          {"flow": [("cond_jump_rel", 1, -9)]})
     results = assert_same(program, [[0], [1]])
     assert results[0].fault is None and results[1].fault is not None
+
+
+def test_one_bundle_object_at_two_pcs_jumps_relative_to_each() -> None:
+    # The parser shares the Bundle of a repeated line; the engine shares the steps of a
+    # bundle object, but not of one with a relative jump.
+    skip = Bundle.of(Slot(Engine.FLOW, "cond_jump_rel", (1, 1)))
+    start = program_of({"load": [("const", 0, 0)]}, {"load": [("load", 1, 0)]})
+    end = program_of({"store": [("store", 0, 2), ("store", 1, 3)]})
+    program = Program((*start.bundles, skip, *program_of({"load": [("const", 2, 5)]}).bundles,
+                       skip, *program_of({"load": [("const", 3, 7)]}).bundles, *end.bundles))
+    # Seeds that jump alike stay in one batch (one compiler) through both jumps.
+    results = assert_same(program, [[1, 0, 0, 0], [2, 0, 0, 0]]) + assert_same(program, [[0] * 4])
+    assert [result.cycles for result in results] == [5, 5, 7]
 
 
 def test_several_cores_and_empty_input_lists() -> None:
