@@ -40,7 +40,6 @@ from machine.engine.steps import (
     Step,
     cdiv,
     decide,
-    gather,
     nonzero,
     select,
     trace,
@@ -281,18 +280,31 @@ class _BundleCompiler:
         negative one matters (it faults, and the reference reports it)."""
         return min(target, self.length) if target >= 0 else -1
 
+    def gather(self, address: np.ndarray, lanes: np.ndarray, buffers: tuple[np.ndarray, ...],
+               into: np.ndarray | None = None) -> list[Step]:
+        """Three steps that load words of every column, memory[address * seeds + lanes]
+        (into `into`, or the buffer's words). An address past the end of any column's
+        memory is an index past the end of the whole array: numpy's IndexError, which
+        the runner takes for a fault, is the bounds check. Until the last step lands
+        the words (numpy buffers `take` that may raise), nothing of the batch changes."""
+        batch = self.batch
+        base, index, words = buffers
+        return [(np.multiply, (address, batch.scale, base)),
+                (np.add, (base, lanes, index)),
+                (batch.memory.take, (index, None, words if into is None else into))]
+
     def end_loads(self) -> None:
         """Turn the run of scalar loads that just ended into a gather and a commit."""
         assert self.loads is not None
         gather_at, commit_at, first, into, count, before = self.loads
         self.loads = None
         batch = self.batch
-        base, index, words = self.buffer(False, count)
+        buffers = self.buffer(False, count)
         address = batch.view(first, count) if count > 1 else self.rows[first]
-        self.checks[gather_at] = (gather, (address, batch.scale, batch.lanes, base, index,
-                                           batch.memory, words))
+        self.checks[gather_at:gather_at + 3] = self.gather(address, batch.lane_rows(count),
+                                                           buffers)
         target = batch.view(into, count) if count > 1 else self.rows[into]
-        self.compute[commit_at] = (target.__setitem__, (Ellipsis, words))
+        self.compute[commit_at] = (target.__setitem__, (Ellipsis, buffers[2]))
         self.last_load = (gather_at, commit_at, ((1 << count) - 1) << into, before, target)
 
     def scalar_load(self, d: int, a: int) -> None:
@@ -303,7 +315,7 @@ class _BundleCompiler:
             if run is not None:
                 self.end_loads()
             self.loads = [len(self.checks), len(self.compute), a, d, 1, self.written]
-            self.checks.append((np.copyto, ()))  # placeholders, filled by end_loads
+            self.checks += [None, None, None]  # the gather, made by end_loads
             self.compute.append(None)
         self.written |= 1 << d
 
@@ -383,10 +395,10 @@ class _BundleCompiler:
         gather_at, commit_at, words, before, target = self.last_load
         if words & (self.read_words | before):
             return
-        step = self.checks[gather_at]
-        assert step is not None
-        self.checks[gather_at] = None
-        self.checks.append((gather, (*step[1][:-1], target)))
+        steps = self.checks[gather_at:gather_at + 3]
+        self.checks[gather_at:gather_at + 3] = [None, None, None]
+        function, (index, axis, _) = steps[2]  # type: ignore[misc]
+        self.checks += [*steps[:2], (function, (index, axis, target))]  # type: ignore[list-item]
         self.compute[commit_at] = None
 
     def slot(self, vector: bool, name: str, args: tuple[int, ...]) -> None:
@@ -421,24 +433,22 @@ class _BundleCompiler:
             self.compute.append((np.copyto, (self.write(d, self.vlen), a_words)))
         elif name == "vload":
             d, a = args
-            base, index, words = self.buffer(True)
+            buffers = self.buffer(True)
             before = self.written
             self.last_load = (len(self.checks), len(self.compute), self.lanes << d, before,
                               self.vectors[d])
-            self.checks.append((gather, (self.rows[a], batch.scale, batch.vector_lanes, base,
-                                         index, batch.memory, words)))
-            self.compute.append((self.write(d, self.vlen).__setitem__, (Ellipsis, words)))
+            self.checks += self.gather(self.rows[a], batch.vector_lanes, buffers)
+            self.compute.append((self.write(d, self.vlen).__setitem__, (Ellipsis, buffers[2])))
         elif name == "const":
             self.compute.append((self.write(args[0], 1).fill, (args[1] & WORD_MASK,)))
         elif name in ("store", "vstore"):
             a, b = args
             vector = name == "vstore"
-            base, index, words = self.buffer(vector)
+            buffers = self.buffer(vector)
             lanes = batch.vector_lanes if vector else batch.lanes
             # A probe: a gather whose words go unused, so that a bad address faults here.
-            self.checks.append((gather, (self.rows[a], batch.scale, lanes, base, index,
-                                         batch.memory, words)))
-            self.stores.append((b, self.vlen if vector else 1, index))
+            self.checks += self.gather(self.rows[a], lanes, buffers)
+            self.stores.append((b, self.vlen if vector else 1, buffers[1]))
         elif name in ("select", "vselect"):
             d, c, a, b = args
             width = self.vlen if name == "vselect" else 1

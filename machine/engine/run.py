@@ -122,7 +122,7 @@ class Runner:
                 for position, steps in enumerate(islice(bundles, first, end), first):  # noqa: B007
                     for function, arguments in steps:
                         function(*arguments)
-            except BundleFault:
+            except (BundleFault, IndexError):  # IndexError: a gather out of memory
                 batch.cycle += counted[position] - counted[first]
                 first = position
                 if not self._settle(batch, block.start + position):

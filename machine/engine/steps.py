@@ -83,6 +83,7 @@ class Batch:
         """Each vector's rows, by first address."""
         self._views: dict[tuple[int, int], np.ndarray] = {}
         self._buffers: dict[tuple[bool, int, int], tuple[np.ndarray, ...]] = {}
+        self._lane_rows: dict[int, np.ndarray] = {}
         self._temps: dict[tuple[int, str], np.ndarray] = {}
         self.compiler: Any = None
         """The runner's compiled steps over this batch's arrays."""
@@ -94,6 +95,15 @@ class Batch:
     @property
     def live(self) -> list[int]:
         return [column for column, seed in enumerate(self.seeds) if seed is not None]
+
+    def lane_rows(self, count: int) -> np.ndarray:
+        """Each column's index, in `count` rows (one, flat): a run of scalar loads' lanes."""
+        if count == 1:
+            return self.lanes
+        found = self._lane_rows.get(count)
+        if found is None:
+            found = self._lane_rows[count] = np.tile(self.lanes, (count, 1))
+        return found
 
     def view(self, address: int, length: int) -> np.ndarray:
         """Rows address .. address+length-1 (a run of scalar loads)."""
@@ -154,19 +164,6 @@ class Batch:
         return Batch([self.seeds[c] for c in columns], self.scratch[:, columns].copy(),
                      np.ascontiguousarray(memory).reshape(-1), self.vlen, pc, self.cycle,
                      [words[columns] for words in self.traces])
-
-
-def gather(address: np.ndarray, scale: np.int64, lanes: np.ndarray, base: np.ndarray,
-           index: np.ndarray, memory: np.ndarray, words: np.ndarray) -> None:
-    """Load words of every column: memory[address * seeds + column (+ lane * seeds)].
-    An address past the end of any column's memory is an index past the end of
-    the whole array, so the bounds check is numpy's own."""
-    np.multiply(address, scale, base)
-    np.add(base, lanes, index)
-    try:
-        words[...] = memory[index]
-    except IndexError:
-        raise BundleFault from None
 
 
 def nonzero(words: np.ndarray) -> None:
