@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from machine.collector import collector_paused
 from machine.isa import Engine, Kind
 from machine.program import (
     Annotation,
@@ -55,6 +56,7 @@ _LABEL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _ADDRESS_RE = re.compile(r"[^\s#]+")
 _ANY, _TARGET = Kind.ANY, Kind.TARGET  # looking an enum member up costs; this runs per operand
+_BUNDLES = Section.BUNDLES
 
 
 @dataclass(slots=True)
@@ -108,17 +110,21 @@ class _Parser:
 
     def run(self, text: str) -> Program:
         # Lines end with \n, \r\n or \r, as Python's universal newlines have it.
-        self.lines = _LINE_BREAK_RE.split(text.removeprefix("\ufeff"))
+        text = text.removeprefix("\ufeff")
+        self.lines = _LINE_BREAK_RE.split(text) if "\r" in text else text.split("\n")
         if self.lines[-1] == "":
             self.lines.pop()  # the end of the last line, not a line
         start = self.read_header()
         # Unrolled kernels repeat lines thousands of times: a plain line that begins a
-        # bundle is read once, and its repeats only remember their text and number.
+        # bundle is read once; a repeat opens a bundle that only remembers its text and
+        # number (`entries_of` reads its slots if they are needed).
         plain_starts: set[str] = set()
-        for number in range(start + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
+        for number, line in enumerate(self.lines[start:], start + 1):
             if line in plain_starts:
-                self.repeat_line(line, number)
+                if self.pending:
+                    self.anchor(_BUNDLES, len(self.bundles))
+                self.open_bundle = _PendingBundle(number, None, [], line)
+                self.bundles.append(self.open_bundle)
                 continue
             try:
                 quick = quick_slots(line, number)
@@ -287,12 +293,6 @@ class _Parser:
         if comment is not None:
             bundle.comments.append(comment)
 
-    def repeat_line(self, text: str, line: int) -> None:
-        """A plain line read before begins a bundle: its slots are read if they are needed."""
-        self.anchor(Section.BUNDLES, len(self.bundles))
-        bundle = self.open_bundle = _PendingBundle(line, None, [], text)
-        self.bundles.append(bundle)
-
     @staticmethod
     def entries_of(bundle: _PendingBundle) -> list[Entry]:
         if bundle.entries is None:
@@ -457,4 +457,5 @@ def parse(text: str, path: str | None = None, vlen: int = 8) -> Program:
 
     `vlen` is the length of a `.vector` (the machine's vector length).
     """
-    return _Parser(path, vlen).run(text)
+    with collector_paused():  # a large file makes many objects, all kept, none in cycles
+        return _Parser(path, vlen).run(text)
