@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from machine.isa import BY_MNEMONIC, OPS, Engine, Kind, OpSpec
@@ -306,8 +307,10 @@ _QUICK_KINDS: dict[str, tuple[str, ...] | None] = {
 """Per mnemonic, how the quick reader reads each operand; None: debug ops, JSON operands."""
 
 
+@lru_cache(maxsize=1 << 14)
 def _quick_operand(kind: str, token: str) -> Any:
-    """What `_interpret` makes of a plain token, or None where it would need a closer look."""
+    """What `_interpret` makes of a plain token, or None where it would need a closer look.
+    Cached: kernels name the same few registers and constants over and over."""
     if not token:
         return None
     if token[0] in _NUMBER_START:
