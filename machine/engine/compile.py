@@ -19,7 +19,15 @@ three phases so that in-place writing changes nothing:
 Adjacent scalar loads of consecutive words into consecutive words (a vector's
 lanes gathered one `load_offset` at a time) become one gather and one commit,
 and a bundle's last load gathers straight into scratch, as the last step of
-phase 1, when no slot of the bundle could tell the difference.
+phase 1, when no slot of the bundle could tell the difference. Likewise a strip,
+consecutive slots of one plain operation whose operands all advance by their
+width (a vector's lanes computed one alu slot at a time, adjacent vectors),
+becomes one ufunc call over all its rows.
+
+At a few seeds a step costs its Python and numpy call overheads, not its
+arithmetic, so fewer steps is what makes the engine fast there; a bundle's
+steps are compiled once per distinct bundle object, and once per distinct
+content when a sample of the program shows that bundles repeat.
 
 Steps are built from validated integers and names from the op table only; no
 program text is ever executed.
