@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from machine.config import MachineConfig
-from machine.isa import Engine, Kind, OpSpec, lookup
+from machine.isa import BY_ENGINE_NAME, Engine, Kind, OpSpec, lookup
 
 IMMEDIATE_MIN = -(2**63)
 IMMEDIATE_LIMIT = 2**64
@@ -31,7 +31,9 @@ class Slot:
 
     @property
     def spec(self) -> OpSpec | None:
-        return lookup(self.engine, self.name)
+        # The table's own key first (Engine(...) in lookup costs more than the lookup itself);
+        # an engine given as a plain string takes the longer way.
+        return BY_ENGINE_NAME.get((self.engine, self.name)) or lookup(self.engine, self.name)
 
     @property
     def is_debug(self) -> bool:
