@@ -67,6 +67,8 @@ SUPPORTED = frozenset(UFUNCS) | CONTROL | {
 """Every operation with a batched form (debug operations have none: they do nothing)."""
 REPEAT_SAMPLE = 128
 """Bundles looked at to judge whether a program repeats its bundles."""
+GATHER_STEPS = 4
+"""Steps of one gather (see _BundleCompiler.gather)."""
 MOST_READS = 3
 """Scratch operands a slot reads after phase 1, at most (multiply_add and select)."""
 
@@ -290,14 +292,17 @@ class _BundleCompiler:
 
     def gather(self, address: np.ndarray, lanes: np.ndarray, buffers: tuple[np.ndarray, ...],
                into: np.ndarray | None = None) -> list[Step]:
-        """Three steps that load words of every column, memory[address * seeds + lanes]
-        (into `into`, or the buffer's words). An address past the end of any column's
-        memory is an index past the end of the whole array: numpy's IndexError, which
-        the runner takes for a fault, is the bounds check. Until the last step lands
-        the words (numpy buffers `take` that may raise), nothing of the batch changes."""
+        """GATHER_STEPS steps that load words of every column, memory[address * seeds +
+        lanes] (into `into`, or the buffer's words). An address past the end of any
+        column's memory is an index past the end of the whole array: numpy's IndexError,
+        which the runner takes for a fault, is the bounds check. Until the last step
+        lands the words (numpy buffers a `take` that may raise), nothing of the batch
+        changes. (Widening the address by a plain copy first makes the multiply one of
+        like types, which costs less than the copy saves.)"""
         batch = self.batch
         base, index, words = buffers
-        return [(np.multiply, (address, batch.scale, base)),
+        return [(base.__setitem__, (Ellipsis, address)),
+                (np.multiply, (base, batch.scale, base)),
                 (np.add, (base, lanes, index)),
                 (batch.memory.take, (index, None, words if into is None else into))]
 
@@ -309,8 +314,8 @@ class _BundleCompiler:
         batch = self.batch
         buffers = self.buffer(False, count)
         address = batch.view(first, count) if count > 1 else self.rows[first]
-        self.checks[gather_at:gather_at + 3] = self.gather(address, batch.lane_rows(count),
-                                                           buffers)
+        self.checks[gather_at:gather_at + GATHER_STEPS] = self.gather(
+            address, batch.lane_rows(count), buffers)
         target = batch.view(into, count) if count > 1 else self.rows[into]
         self.compute[commit_at] = (target.__setitem__, (Ellipsis, buffers[2]))
         self.last_load = (gather_at, commit_at, ((1 << count) - 1) << into, before, target)
@@ -323,7 +328,7 @@ class _BundleCompiler:
             if run is not None:
                 self.end_loads()
             self.loads = [len(self.checks), len(self.compute), a, d, 1, self.written]
-            self.checks += [None, None, None]  # the gather, made by end_loads
+            self.checks += [None] * GATHER_STEPS  # the gather, made by end_loads
             self.compute.append(None)
         self.written |= 1 << d
 
@@ -403,10 +408,10 @@ class _BundleCompiler:
         gather_at, commit_at, words, before, target = self.last_load
         if words & (self.read_words | before):
             return
-        steps = self.checks[gather_at:gather_at + 3]
-        self.checks[gather_at:gather_at + 3] = [None, None, None]
-        function, (index, axis, _) = steps[2]  # type: ignore[misc]
-        self.checks += [*steps[:2], (function, (index, axis, target))]  # type: ignore[list-item]
+        steps = self.checks[gather_at:gather_at + GATHER_STEPS]
+        self.checks[gather_at:gather_at + GATHER_STEPS] = [None] * GATHER_STEPS
+        function, (index, axis, _) = steps[-1]  # type: ignore[misc]
+        self.checks += [*steps[:-1], (function, (index, axis, target))]  # type: ignore[list-item]
         self.compute[commit_at] = None
 
     def slot(self, vector: bool, name: str, args: tuple[int, ...]) -> None:
