@@ -164,14 +164,15 @@ class Program:
 
     def scratch_footprint(self, vlen: int) -> set[int]:
         """Every scratch word any slot names (vector lanes included): the `scratch` score."""
+        # Unrolled kernels repeat slots, and slots repeat the same registers: each distinct
+        # slot once, then each distinct span of words once.
         distinct = {slot for bundle in self._distinct_bundles().values()
                     for slot in bundle.slots if not slot.is_debug}
+        spans = {(first, last) for slot in distinct if (spec := slot.spec) is not None
+                 for first, last, _ in spec.scratch_spans(slot.args, vlen)}
         words: set[int] = set()
-        for slot in distinct:  # unrolled kernels repeat slots: each distinct one once
-            spec = slot.spec
-            if spec is not None:
-                for first, last, _ in spec.scratch_spans(slot.args, vlen):
-                    words.update(range(first, last + 1))
+        for first, last in spans:
+            words.update(range(first, last + 1))
         return words
 
     def with_header(self, **values: str) -> Program:
