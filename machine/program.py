@@ -253,12 +253,15 @@ def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
                 f" ({names or 'none'}), not {len(slot.args)}"]
     # Plain non-negative ints below the immediate limit are fine as any operand; only
     # other values need a look at what each operand is.
-    if not all(type(value) is int and 0 <= value < IMMEDIATE_LIMIT for value in slot.args):
+    plain = all(type(value) is int and 0 <= value < IMMEDIATE_LIMIT for value in slot.args)
+    if not plain:
         problems = [p for kind, value in zip(spec.operands, slot.args, strict=True)
                     if (p := _operand_problem(kind, value, config))]
         if problems:
             return problems
     size = config.scratch_size
+    if plain and spec.offset_operand is None and max(slot.args, default=0) + config.vlen <= size:
+        return []  # each scratch operand is one of the args: every span ends inside
     for first, last, _ in spec.scratch_spans(slot.args, config.vlen):
         if first < 0 or last >= size:
             addr = first if first < 0 else max(first, size)  # the first word outside
