@@ -8,8 +8,9 @@ the packed vector kernel) is checked by the installed `vliw` script in a fresh
 process, as a user or a CI job runs it: the scored seed and 8 fresh robustness
 seeds. Every run must pass with the scores its header claims. The table gives
 the median and best wall time, the median CPU time of the child (user + sys,
-less disturbed by other work on the machine) and the ratio of the median wall
-time to the target.
+less disturbed by other work on the machine; it can exceed the wall time, as
+numpy's OpenBLAS starts a thread per core at import) and the ratio of the
+median wall time to the target.
 
 The breakdown then times each step of the same check in one fresh process
 (stage by stage, with the functions `vliw check` calls), beside the start of a
