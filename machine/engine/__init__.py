@@ -16,13 +16,11 @@ by this package, applied to views picked by validated integers.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import numpy as np
 
+from machine.collector import collector_paused
 from machine.config import TAKEHOME, MachineConfig
 from machine.engine.compile import Unsupported, shape_of
 from machine.engine.run import Runner
@@ -46,7 +44,7 @@ def run_many(program: Program, memories: Sequence[Sequence[int]],
     for an image that is not a list of words, as the reference does. Machines with
     several cores run on the reference simulator.
     """
-    with _collector_paused():
+    with collector_paused():  # compiling makes many small objects, all kept, none in cycles
         return _run_many(program, memories, config)
 
 
@@ -76,31 +74,6 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
     results = Runner(program, shape, config).run(batches)
     return [results[seed] for seed in range(len(images))]
 
-
-_paused = 0
-_paused_lock = threading.Lock()
-_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the duration of a run. Compiling makes
-    many small objects that live as long as the run; the collections they set off
-    traverse every object alive, the program's tens of thousands of slots included,
-    and cost as much as the compiling itself. Runs in several threads nest."""
-    global _paused, _was_enabled
-    with _paused_lock:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
 
 
 def _words(memory: Sequence[int]) -> list[int]:
