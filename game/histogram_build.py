@@ -7,8 +7,8 @@ format of `game.histogram`. `puzzle_histogram(entry)` reads it, or gives an
 empty histogram when there is none.
 
 `build_histogram(entry, files)` validates every file exactly as `vliw check`
-does (`game.scoring.score_program`, fresh robustness seeds included): a file
-that cannot be read, does not run on the puzzle's machine, gives a wrong
+does (`game.scoring.score_solution_file`, fresh robustness seeds included): a
+file that cannot be read, does not run on the puzzle's machine, gives a wrong
 output or claims a wrong score is skipped with the reason; a program
 identical to one already counted (same `content_hash`) is counted once.
 
@@ -26,10 +26,7 @@ from pathlib import Path
 from game.catalog import Catalog, PuzzleEntry
 from game.histogram import Histogram, HistogramError, Point, content_hash, read_histogram
 from game.paths import SOLUTIONS_DIR, atomic_write_text
-from game.references import ReferenceFailure
-from game.scoring import ClaimError, score_program
-from machine.loader import load_program
-from machine.program import ProgramError
+from game.scoring import BrokenReference, SolutionFileError, score_solution_file
 
 SOLUTION_SUFFIXES = (".vasm", ".json")
 HISTOGRAMS_FOLDER = "histograms"
@@ -66,20 +63,11 @@ class InvalidSolution(Exception):
 def validate_solution(entry: PuzzleEntry, path: Path) -> Point:
     """The solution's point if it passes every test of the puzzle; else InvalidSolution."""
     try:
-        program = load_program(path)
-    except ProgramError as error:
+        program, report = score_solution_file(entry, path, refuse_other_puzzle=True)
+    except BrokenReference as error:
+        raise BuildError(str(error)) from None
+    except SolutionFileError as error:
         raise InvalidSolution(str(error)) from None
-    named = program.metadata.get("puzzle", "").strip()
-    if named and named != entry.id:
-        raise InvalidSolution(f"{path}: its header names puzzle {named}, not {entry.id}")
-    try:
-        report = score_program(entry.puzzle, program, puzzle_id=entry.id)
-    except ProgramError as error:
-        raise InvalidSolution(f"{error} (on the machine of {entry.id})") from None
-    except ClaimError as error:
-        raise InvalidSolution(f"{path}: {error}") from None
-    except ReferenceFailure as error:
-        raise BuildError(f"{entry.path}: the reference of {entry.id} fails: {error}") from None
     if not report.passed:
         failures = report.failures()
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""

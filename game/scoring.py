@@ -18,6 +18,11 @@ names. A solution passes when every test is correct and the scores its header
 claims (``# cycles: 1234``, ``# instructions: ...``, ``# scratch: ...``)
 equal the measured ones. The report carries the robustness seeds, so any
 failure can be reproduced (`robustness=[seed, ...]`).
+
+`score_solution_file(entry, path)` is the one way a front end (`vliw check`,
+`vliw hist`, `vliw pack test`, the TUI's Run) validates a file: it reads the
+file for the puzzle's vlen, scores it, and turns every reason it cannot be
+scored into a one-line `SolutionFileError`.
 """
 
 from __future__ import annotations
@@ -25,15 +30,19 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from game.inputs import PlacedRegion, generate_memory, layout, region_at
-from game.references import expected_memories
+from game.references import ReferenceFailure, expected_memories
 from game.runs import run_all
-from machine.program import Program
+from machine.config import MachineConfig
+from machine.loader import load_program
+from machine.program import Program, ProgramError
 from machine.simulator import Fault
 
 if TYPE_CHECKING:
+    from game.catalog import PuzzleEntry
     from game.pack import Puzzle
 
 MAX_MISMATCHES = 5
@@ -46,6 +55,14 @@ TestKind = Literal["scored", "robustness"]
 
 class ClaimError(ValueError):
     """A header claim that is not a whole number."""
+
+
+class SolutionFileError(ValueError):
+    """Why a solution file cannot be scored at all: one line, naming the file or the pack."""
+
+
+class BrokenReference(SolutionFileError):
+    """The puzzle's own reference fails: the pack is at fault, not the solution."""
 
 
 @dataclass(frozen=True)
@@ -242,3 +259,37 @@ def _test_result(seed: int, kind: TestKind, cycles: int, fault: Fault | None,
         mismatches.append(Mismatch(address, region.name, address - region.start,
                                    expected[address], actual[address]))
     return TestResult(seed, kind, cycles, None, tuple(mismatches), len(wrong))
+
+
+def score_solution_file(entry: PuzzleEntry, path: Path, *,
+                        robustness: int | Sequence[int] | None = None,
+                        program: Program | None = None,
+                        refuse_other_puzzle: bool = False) -> tuple[Program, Report]:
+    """The program in a solution file, read for the puzzle's machine, and its report.
+
+    `.vector` declarations are as long as the puzzle's vlen, so the file is
+    parsed with it. `program`: the file already parsed with the default
+    machine's vlen (to find its puzzle from its header); it is reused unless
+    the puzzle's vlen differs. `refuse_other_puzzle`: a `# puzzle:` header
+    naming another puzzle is an error. Raises SolutionFileError (or its
+    BrokenReference) with the message every front end shows.
+    """
+    vlen = entry.puzzle.machine_config().vlen
+    try:
+        if program is None or vlen != MachineConfig().vlen:
+            program = load_program(path, vlen)
+    except ProgramError as error:
+        raise SolutionFileError(str(error)) from None
+    named = program.metadata.get("puzzle", "").strip()
+    if refuse_other_puzzle and named and named != entry.id:
+        raise SolutionFileError(f"{path}: its header names puzzle {named}, not {entry.id}")
+    try:
+        report = score_program(entry.puzzle, program, puzzle_id=entry.id, robustness=robustness)
+    except ProgramError as error:
+        raise SolutionFileError(f"{error} (on the machine of {entry.id})") from None
+    except ClaimError as error:
+        raise SolutionFileError(f"{path}: {error}") from None
+    except ReferenceFailure as error:
+        raise BrokenReference(f"{entry.path}: the reference of {entry.id} fails: {error}"
+                              ) from None
+    return program, report

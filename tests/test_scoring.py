@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_pack import PROGRAM_PACK
 
 from game.catalog import Catalog
+from game.cli import main
+from game.histogram import Point, content_hash
+from game.histogram_build import validate_solution
 from game.inputs import generate_memory
 from game.pack import Puzzle, parse_pack
 from game.references import HASH_STAGES, expected_memories, tree_hash
-from game.scoring import ClaimError, score_program
+from game.scoring import ClaimError, score_program, score_solution_file
 from machine.isa import Engine
+from machine.loader import load_program
 from machine.program import Bundle, Program, ProgramError, Slot
 from machine.simulator import run_program
 
@@ -258,3 +264,67 @@ def test_a_reference_program_defines_the_expected_outputs() -> None:
                               (Engine.LOAD, "const", (7, 1)), (Engine.ALU, "<<", (6, 6, 7)),
                               (Engine.STORE, "store", (7, 6)))
     assert score_program(puzzle, times_two).passed
+
+
+LANES_PACK = '''\
+[pack]
+id = "lanes"
+title = "Lanes"
+[[puzzle]]
+id = "copy4"
+title = "Copy four words"
+scored_seeds = [1, 2]
+check = ["out"]
+memory = [
+  { name = "in", kind = "random", count = 4, max = 1000 },
+  { name = "out", kind = "zeros", count = 4 },
+]
+[puzzle.machine]
+vlen = 4
+scratch_size = 8
+[puzzle.reference]
+program = """
+const 0, 0
+vload 1, 0
+const 0, 4
+vstore 0, 1
+"""
+'''
+
+VECTOR_COPY = '''\
+# puzzle: lanes/copy4
+# cycles: 4
+# scratch: 5
+.vector v
+.scalar p
+    const p, 0
+    vload v, p
+    const p, 4
+    vstore p, v
+'''
+
+
+def test_a_solution_file_is_read_for_its_puzzles_vlen_by_check_hist_and_the_tui(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """On a vlen-4 machine with 8 scratch words, `.vector v` is words 0..3 and `p` word 4;
+    read with the default vlen of 8, `p` would be word 8, past the scratch."""
+    pack = tmp_path / "lanes.toml"
+    pack.write_text(LANES_PACK, encoding="utf-8")
+    solution = tmp_path / "copy.vasm"
+    solution.write_text(VECTOR_COPY, encoding="utf-8")
+    entry = Catalog(extra_packs=[pack]).puzzle("lanes/copy4")
+    with pytest.raises(ProgramError, match="outside the scratch"):
+        score_program(entry.puzzle, load_program(solution))
+
+    assert main(["check", str(solution), "--pack", str(pack)]) == 0
+    assert capsys.readouterr().out.startswith(
+        "lanes/copy4: PASS  cycles 4  instructions 4  scratch 5\n")
+    program, report = score_solution_file(entry, solution)  # the TUI's Run
+    assert report.passed
+    assert report.scores.as_dict() == {"cycles": 4, "instructions": 4, "scratch": 5}
+    assert [(s.name, s.address, s.length) for s in program.symbols] == [("v", 0, 4),
+                                                                         ("p", 4, 1)]
+    reused, _ = score_solution_file(entry, solution, program=load_program(solution))
+    assert reused.symbols == program.symbols
+    assert validate_solution(entry, solution) == Point(content_hash(program),
+                                                       report.scores.as_dict())

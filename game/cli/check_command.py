@@ -23,8 +23,7 @@ from game.catalog import Catalog, CatalogError, PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
 from game.cli.pack_commands import add_pack_option, find_puzzle, open_catalog
 from game.pack import PackError
-from game.references import ReferenceFailure
-from game.scoring import ClaimError, Report, score_program
+from game.scoring import Report, SolutionFileError, score_solution_file
 from machine.loader import load_program
 from machine.program import Program, ProgramError
 
@@ -99,13 +98,10 @@ def _check_file(catalog: Catalog, path: Path, puzzle: str | None,
     program = _load(path)
     entry = _find_entry(catalog, path, program, puzzle)
     try:
-        return score_program(entry.puzzle, program, puzzle_id=entry.id, robustness=robustness)
-    except ProgramError as error:
-        raise CliError(f"{error} (on the machine of {entry.id})") from None
-    except ClaimError as error:
-        raise CliError(f"{path}: {error}") from None
-    except ReferenceFailure as error:
-        raise CliError(f"{entry.path}: the reference of {entry.id} fails: {error}") from None
+        _, report = score_solution_file(entry, path, robustness=robustness, program=program)
+    except SolutionFileError as error:
+        raise CliError(str(error)) from None
+    return report
 
 
 def _print_report(report: Report) -> None:

@@ -4,8 +4,8 @@ Typing is saved on its own (`AUTOSAVE_AFTER` seconds after the first unsaved
 keystroke, and whenever the player leaves the solution), atomically, through
 `game.player_solutions`. The text is assembled in a thread worker after each
 pause in typing, and the assembler's problems are marked in the editor. A run
-validates the saved file exactly as `vliw check` does (`machine.loader` then
-`game.scoring.score_program`) in a worker; a pass opens the results.
+validates the saved file exactly as `vliw check` does
+(`game.scoring.score_solution_file`) in a worker; a pass opens the results.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from game.catalog import PuzzleEntry
     from game.scoring import Report
     from game.store import Recorded
+    from machine.program import Program
 
 AUTOSAVE_AFTER = 0.5
 """Seconds from the first unsaved keystroke to the save: the most typing a kill can lose."""
@@ -252,23 +253,15 @@ class PuzzleScreen(Screen[None]):
         self.run_solution(self.solution)
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
-    def run_solution(self, name: str) -> tuple[str, Report | None, str | None]:
-        """Validate the saved file exactly as `vliw check` does; (name, report, error)."""
-        from game.references import ReferenceFailure
-        from game.scoring import ClaimError, score_program
-        from machine.loader import load_program
-        from machine.program import ProgramError
+    def run_solution(self, name: str) -> tuple[str, tuple[Program, Report] | None, str | None]:
+        """Validate the saved file exactly as `vliw check` does; (name, scored, error)."""
+        from game.scoring import SolutionFileError, score_solution_file
 
         path = self.context.solutions.path(self.puzzle_id, name)
         try:
-            program = load_program(path)
-            return name, score_program(self.puzzle, program, puzzle_id=self.puzzle_id), None
-        except ProgramError as error:
-            return name, None, f"{error} (on the machine of {self.puzzle_id})"
-        except ClaimError as error:
-            return name, None, f"{path}: {error}"
-        except ReferenceFailure as error:
-            return name, None, f"the reference of {self.puzzle_id} fails: {error}"
+            return name, score_solution_file(self.entry, path), None
+        except SolutionFileError as error:
+            return name, None, str(error)
 
     @on(Worker.StateChanged)
     def run_finished(self, event: Worker.StateChanged) -> None:
@@ -279,31 +272,29 @@ class PuzzleScreen(Screen[None]):
         if event.state is WorkerState.ERROR:
             self._show_report(Text(f"internal error: {event.worker.error}"), failed=True)
             return
-        name, report, error = event.worker.result
-        if error is not None or report is None:
+        name, scored, error = event.worker.result
+        if error is not None or scored is None:
             self._show_report(Text(error or "the run failed"), failed=True)
             return
+        program, report = scored
         if not report.passed:
             self._show_failure(report)
             return
-        recorded = self._record(name, report)
+        recorded = self._record(name, program, report)
         from game.tui.screens.results import ResultsScreen
 
         self.app.push_screen(ResultsScreen(self.entry, name, report, recorded))
 
-    def _record(self, name: str, report: Report) -> Recorded | None:
+    def _record(self, name: str, program: Program, report: Report) -> Recorded | None:
         """Put a passing run in the player's score history (and learn the previous best)."""
         from game.histogram import content_hash
         from game.store import ScoreStore, StoreError
-        from machine.loader import load_program
-        from machine.program import ProgramError
 
         try:
-            program = load_program(self.context.solutions.path(self.puzzle_id, name))
             with ScoreStore.open(self.context.scores_path) as store:
                 return store.record(self.puzzle_id, name, content_hash(program),
                                     report.scores.as_dict())
-        except (StoreError, ProgramError, OSError) as error:
+        except (StoreError, OSError) as error:
             self.notify(f"the score could not be recorded: {error}", severity="warning")
             return None
 
