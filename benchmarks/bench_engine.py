@@ -3,11 +3,11 @@
     python benchmarks/bench_engine.py            # the table (about a minute)
     python benchmarks/bench_engine.py --quick    # fewer repetitions
 
-Full-size tree kernels (spec/tree-kernel.md), each at 1, 8 and 64 seeds: the
-take-home's 147734-cycle scalar starter, a packed vector kernel and the same
-vector kernel as a loop over rounds (cond_jump back-edge), all three built by
-benchmarks/kernels.py, then the shipped packed.vasm and loop.vasm of
-solutions/takehome/tree-kernel/ where they exist. Both sides are timed end to
+The shipped full-size tree kernels of solutions/takehome/tree-kernel/, each at
+1, 8 and 64 seeds: the take-home's 147734-cycle scalar starter (baseline.vasm),
+the straightforward vector kernel (vector.vasm), the packed kernel (packed.vasm)
+and a vector kernel looping over rounds with a cond_jump back-edge (loop.vasm),
+on the puzzle's own inputs (game.inputs). Both sides are timed end to
 end, as a validator calls them: `run_program(program, memory)` per seed (which
 validates the program each time) against one `run_many(program, memories)`
 (which validates it once); the `check` column is that validation alone. Times
@@ -16,8 +16,8 @@ machine disturbs them less. The reference's time per seed does not depend on
 the seed count, so it is measured on a few seeds only. The last column is the
 ratio at 8 seeds the engine would reach if its own work cost nothing (only the
 validation it shares with the reference): the ceiling validation sets. Every engine result is
-compared with the reference's on those seeds, and every engine run's values
-with a plain-Python model of the kernel. Peak memory of 64 seeds of the
+compared with the reference simulator's on those seeds, and every engine run's values
+with the puzzle's built-in reference (game.references). Peak memory of 64 seeds of the
 full-size baseline is measured in a fresh process (tracemalloc and ru_maxrss).
 """
 
@@ -30,8 +30,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kernels import FULL, expected_values, scalar_baseline, tree_memory, vector_kernel
-
+from game.catalog import Catalog
+from game.inputs import generate_memory
+from game.references import tree_kernel
 from machine.config import TAKEHOME
 from machine.engine import run_many
 from machine.loader import load_program
@@ -41,16 +42,17 @@ from machine.simulator import RunResult, run_program
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "solutions/takehome/tree-kernel"
 SEED_COUNTS = (1, 8, 64)
+KERNELS = ("baseline.vasm", "vector.vasm", "packed.vasm", "loop.vasm")
+VALUES = slice(-256, None)
+"""The walkers' values: the last 256 words of the full-size image."""
 
 
 def programs() -> list[tuple[str, Program]]:
-    out = [("scalar baseline", scalar_baseline()),
-           ("packed vector", vector_kernel()),
-           ("vector loop", vector_kernel(loop=True))]
-    for file in ("packed.vasm", "loop.vasm"):
-        if (SHIPPED / file).exists():
-            out.append((f"shipped {file}", load_program(SHIPPED / file)))
-    return out
+    return [(file, load_program(SHIPPED / file)) for file in KERNELS]
+
+
+def tree_memory(seed: int) -> list[int]:
+    return generate_memory(Catalog().puzzle("takehome/tree-kernel").puzzle, seed)
 
 
 def best_of(repeats: int, run: Callable[[], object]) -> float:
@@ -63,9 +65,8 @@ def best_of(repeats: int, run: Callable[[], object]) -> float:
 
 
 def check_values(results: list[RunResult], memories: list[list[int]]) -> None:
-    start = 7 + FULL.n_nodes + FULL.batch
     for result, memory in zip(results, memories, strict=True):
-        if result.fault or result.memory[start:] != expected_values(memory):
+        if result.fault or result.memory[VALUES] != tree_kernel(memory)[VALUES]:
             raise SystemExit("engine result is wrong: the benchmark's numbers mean nothing")
 
 
@@ -98,12 +99,14 @@ def bench(title: str, program: Program, repeats: int, reference_seeds: int) -> l
 def peak_memory() -> str:
     """Peak memory of 64 seeds of the full-size baseline, in a fresh process: the
     engine's own (tracemalloc, numpy included) and the whole process's (ru_maxrss,
-    which also counts Python, numpy and building the 151,831-bundle Program)."""
+    which also counts Python, numpy and reading the 147,734-bundle program)."""
     script = (
-        "import resource, sys, tracemalloc; sys.path.insert(0, 'benchmarks');"
-        "from kernels import scalar_baseline, tree_memory;"
-        "from machine.engine import run_many;"
-        "p = scalar_baseline(); m = [tree_memory(s) for s in range(64)];"
+        "import resource, tracemalloc;"
+        "from game.catalog import Catalog; from game.inputs import generate_memory;"
+        "from machine.engine import run_many; from machine.loader import load_program;"
+        "z = Catalog().puzzle('takehome/tree-kernel').puzzle;"
+        "p = load_program('solutions/takehome/tree-kernel/baseline.vasm');"
+        "m = [generate_memory(z, s) for s in range(64)];"
         "tracemalloc.start(); run_many(p, m);"
         "print(tracemalloc.get_traced_memory()[1],"
         " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
