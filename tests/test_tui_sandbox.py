@@ -14,7 +14,8 @@ from game.catalog import Catalog
 from game.inputs import generate_memory
 from game.pack import parse_pack
 from game.tui.app import VliwApp
-from game.tui.sandbox_screen import (
+from game.tui.screens.debugger import DebuggerScreen
+from game.tui.screens.sandbox import (
     DEFAULT_MEMORY,
     DEFAULT_PROGRAM,
     SandboxError,
@@ -26,7 +27,6 @@ from game.tui.sandbox_screen import (
     parse_memory,
     puzzle_memory_text,
 )
-from game.tui.screens.debugger import DebuggerScreen
 from game.tui.widgets.asm_editor import AsmEditor
 from game.tui.widgets.word_grid import WordGrid
 from machine.config import TAKEHOME, MachineConfig

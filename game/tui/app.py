@@ -55,7 +55,7 @@ class VliwApp(App[None]):
 
     def action_sandbox(self) -> None:
         """The sandbox, from the puzzle on screen if there is one."""
-        from game.tui.sandbox_screen import SandboxScreen
+        from game.tui.screens.sandbox import SandboxScreen
 
         if not isinstance(self.screen, SandboxScreen):
             self.push_screen(SandboxScreen(self.context.home, getattr(self.screen, "puzzle", None)))

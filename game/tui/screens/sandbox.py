@@ -291,7 +291,6 @@ class _Texts:
 class SandboxScreen(Screen[None]):
     """Program on the left; machine, memory and the last run's result on the right."""
 
-    CSS_PATH = "sandbox_screen.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Run", priority=True, tooltip="Run to the end; nothing checked"),
         Binding("ctrl+g", "debug", "Debug", priority=True, tooltip="Step through the run"),
