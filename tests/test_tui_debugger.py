@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Static
-from tui_kit import PUZZLE, SOLUTION, make_app, make_context, run_async, settle, shown
+from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle, shown
 
 from game.inputs import generate_memory
 from game.player_solutions import PlayerSolutions
@@ -21,9 +21,7 @@ STORE_LINE = SOLUTION.splitlines().index("store p, x") + 1
 
 
 async def open_debugger(app: VliwApp, pilot: object) -> DebuggerScreen:
-    await settle(pilot)  # type: ignore[arg-type]
-    app.open_puzzle(PUZZLE)
-    await settle(pilot)  # type: ignore[arg-type]
+    await open_puzzle(pilot)  # type: ignore[arg-type]
     await pilot.press("ctrl+g")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     screen = app.screen
@@ -156,9 +154,7 @@ async def test_a_fault_is_pointed_at_its_slot(tmp_path: Path) -> None:
 async def test_the_debugger_opens_only_on_a_program_that_assembles(tmp_path: Path) -> None:
     app = with_solution(tmp_path, "ad x, y\n")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert isinstance(app.screen, PuzzleScreen)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Static, Tree
-from tui_kit import PUZZLE, SOLUTION, make_app, make_context, run_async, settle, shown
+from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle, shown
 
 from game import scoring
 from game.cli import main
@@ -117,11 +117,7 @@ async def test_a_solution_too_long_to_edit_is_shown_read_only_and_still_runs(
     PlayerSolutions.in_home(make_context(tmp_path).home).new(PUZZLE, body + SOLUTION, "big")
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PuzzleScreen)
+        screen = await open_puzzle(pilot)
         assert not screen.editable
         assert not screen.query_one(AsmEditor).display
         listing = screen.query_one("#large-view", CodeView)

@@ -22,6 +22,7 @@ from tui_kit import (
     SOLUTION,
     make_app,
     make_context,
+    open_puzzle,
     run_async,
     settle,
     shown,
@@ -101,10 +102,7 @@ async def test_type_see_the_error_fix_it_run_and_pass(tmp_path: Path) -> None:
 async def test_a_failing_run_shows_the_failing_test_expected_and_actual(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_puzzle(pilot)
         screen.query_one(AsmEditor).insert(SOLUTION.replace("add x, x, y", "sub x, x, y"))
         await settle(pilot)
         await pilot.press("ctrl+r")
@@ -122,9 +120,7 @@ async def test_a_second_pass_is_compared_with_the_previous_best(tmp_path: Path) 
     PlayerSolutions.in_home(context.home).new(PUZZLE, SOLUTION, "first")
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         for _ in range(2):
             await pilot.press("ctrl+r")
             await settle(pilot)
@@ -147,11 +143,7 @@ async def test_new_copy_rename_delete_through_the_dialogs(tmp_path: Path) -> Non
     app = make_app(tmp_path)
     solutions = PlayerSolutions.in_home(tmp_path / "home")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PuzzleScreen)
+        screen = await open_puzzle(pilot)
         await type_text(pilot, "halt\n")
 
         await pilot.press("f3")  # copy
@@ -204,11 +196,7 @@ async def test_choosing_a_solution_in_the_list_opens_it(tmp_path: Path) -> None:
     solutions.new(PUZZLE, "# two\n", "two")
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PuzzleScreen)
+        screen = await open_puzzle(pilot)
         opened = screen.solution
         other = "one" if opened == "two" else "two"
         items = screen.query_one("#solutions", ListView).children
@@ -222,9 +210,7 @@ async def test_choosing_a_solution_in_the_list_opens_it(tmp_path: Path) -> None:
 async def test_f1_opens_the_manual_of_the_puzzles_machine(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, ManualScreen)
@@ -239,9 +225,7 @@ async def test_typing_is_saved_without_asking(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     solutions = PlayerSolutions.in_home(tmp_path / "home")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         await type_text(pilot, "halt")
         await pilot.pause(0.7)
         assert solutions.read(PUZZLE, "solution").endswith("halt")
@@ -289,9 +273,7 @@ async def test_killed_mid_edit_the_text_is_there_after_a_restart(tmp_path: Path)
 
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         text = app.screen.query_one(AsmEditor).text
     assert text.endswith("const p, 7\n")
     folder = PlayerSolutions.in_home(tmp_path / "home").folder(PUZZLE)

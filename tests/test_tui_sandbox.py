@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import Static, TabbedContent, TextArea
-from tui_kit import PUZZLE, make_app, run_async, settle, shown
+from tui_kit import PUZZLE, make_app, open_puzzle, run_async, settle, shown
 
 from game.catalog import Catalog
 from game.inputs import generate_memory
@@ -287,9 +287,7 @@ async def test_the_texts_are_kept_for_the_next_session(tmp_path: Path) -> None:
 async def test_from_a_puzzle_the_sandbox_takes_its_machine_and_input(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         puzzle = app.context.catalog.puzzle(PUZZLE).puzzle
         screen = await open_sandbox(app, pilot)
         assert screen.origin is puzzle

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import TextArea
-from tui_kit import PUZZLE, SOLUTION, make_app, make_context, run_async, settle
+from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle
 
 from game import scoring
 from game.player_solutions import PlayerSolutions
@@ -95,9 +95,7 @@ async def test_editor_with_an_error(tmp_path: Path) -> None:
 async def test_debugger_after_three_steps(tmp_path: Path) -> None:
     app = app_with_solution(tmp_path, SOLUTION)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         await pilot.press("ctrl+g")
         await settle(pilot)
         await pilot.press("s", "s", "s")
@@ -109,9 +107,7 @@ async def test_debugger_after_three_steps(tmp_path: Path) -> None:
 async def test_results_after_a_pass(tmp_path: Path) -> None:
     app = app_with_solution(tmp_path, SOLUTION)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_puzzle(PUZZLE)
-        await settle(pilot)
+        await open_puzzle(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)
         check_snapshot(app, "results", tmp_path)

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from game.tui.app import VliwApp
 from game.tui.context import GameContext
-from game.tui.screens.puzzle import ASSEMBLE_AFTER
+from game.tui.screens.puzzle import ASSEMBLE_AFTER, PuzzleScreen
 
 PUZZLE = "testpack/sum"
 
@@ -124,6 +124,17 @@ async def settle(pilot: Pilot[object]) -> None:
     for _ in range(2):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def open_puzzle(pilot: Pilot[object], puzzle_id: str = PUZZLE) -> PuzzleScreen:
+    """From a fresh app: let the browser load, open a puzzle, and let its editor settle."""
+    app = pilot.app
+    await settle(pilot)
+    app.open_puzzle(puzzle_id)  # type: ignore[attr-defined]
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, PuzzleScreen)
+    return screen
 
 
 async def type_text(pilot: Pilot[object], text: str) -> None:
