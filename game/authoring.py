@@ -42,7 +42,6 @@ from game.histogram_build import (
     InvalidSolution,
     histogram_path,
     puzzle_histogram,
-    solution_files,
     validate_solution,
 )
 from game.inputs import generate_memory, layout
@@ -51,7 +50,7 @@ from game.pack.lint import lint_pack
 from game.pack.schema import Identifier, Title
 from game.paths import PUZZLES_DIR, SOLUTIONS_DIR, atomic_write_text
 from game.references import ReferenceFailure, expected_memories
-from game.scoring import fresh_seeds
+from game.scoring import fresh_seeds, solution_files
 
 SOLUTIONS_FOLDER = "solutions"
 RANDOM_SEEDS = 8

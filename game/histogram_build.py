@@ -26,9 +26,8 @@ from pathlib import Path
 from game.catalog import Catalog, PuzzleEntry
 from game.histogram import Histogram, HistogramError, Point, content_hash, read_histogram
 from game.paths import SOLUTIONS_DIR, atomic_write_text
-from game.scoring import BrokenReference, SolutionFileError, score_solution_file
+from game.scoring import BrokenReference, SolutionFileError, score_solution_file, solution_files
 
-SOLUTION_SUFFIXES = (".vasm", ".json")
 HISTOGRAMS_FOLDER = "histograms"
 
 
@@ -49,11 +48,6 @@ def puzzle_histogram(entry: PuzzleEntry) -> Histogram:
     if histogram.puzzle != entry.id:
         raise HistogramError(f"{path}: holds the histogram of {histogram.puzzle}, not {entry.id}")
     return histogram
-
-
-def solution_files(folder: Path) -> list[Path]:
-    """Every solution file below a folder, in a stable order."""
-    return sorted(p for p in folder.rglob("*") if p.suffix in SOLUTION_SUFFIXES and p.is_file())
 
 
 class InvalidSolution(Exception):

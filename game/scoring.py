@@ -57,6 +57,15 @@ class ClaimError(ValueError):
     """A header claim that is not a whole number."""
 
 
+SOLUTION_SUFFIXES = (".vasm", ".json")
+"""What a solution file may be: the game's assembly or the take-home's JSON."""
+
+
+def solution_files(folder: Path) -> list[Path]:
+    """Every solution file below a folder, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in SOLUTION_SUFFIXES and p.is_file())
+
+
 class SolutionFileError(ValueError):
     """Why a solution file cannot be scored at all: one line, naming the file or the pack."""
 

@@ -23,11 +23,15 @@ from game.catalog import Catalog, CatalogError, PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
 from game.cli.pack_commands import add_pack_option, find_puzzle, open_catalog
 from game.pack import PackError
-from game.scoring import Report, SolutionFileError, score_solution_file
+from game.scoring import (
+    SOLUTION_SUFFIXES,
+    Report,
+    SolutionFileError,
+    score_solution_file,
+    solution_files,
+)
 from machine.loader import load_program
 from machine.program import Program, ProgramError
-
-SOLUTION_SUFFIXES = (".vasm", ".json")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -136,7 +140,7 @@ class _Row:
 
 def _check_folder(catalog: Catalog, folder: Path, puzzle: str | None,
                   robustness: int | list[int] | None, as_json: bool) -> int:
-    files = sorted(p for p in folder.rglob("*") if p.suffix in SOLUTION_SUFFIXES and p.is_file())
+    files = solution_files(folder)
     if not files:
         raise CliError(f"{folder}: no solution files ({', '.join(SOLUTION_SUFFIXES)}) below it")
     rows = []

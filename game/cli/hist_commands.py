@@ -40,11 +40,11 @@ from game.histogram_build import (
     build_histogram,
     puzzle_histogram,
     rebuild_shipped,
-    solution_files,
     validate_solution,
     write_rebuilt,
 )
 from game.paths import atomic_write_text
+from game.scoring import solution_files
 
 if TYPE_CHECKING:  # rich and the score store are imported when used: `vliw` starts faster
     from game.store import Best
