@@ -8,11 +8,12 @@ never discovered halfway through a run.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from machine.collector import collector_paused
 from machine.config import MachineConfig
 from machine.isa import BY_ENGINE_NAME, Engine, Kind, OpSpec, lookup
 
@@ -159,20 +160,22 @@ class Program:
     def instruction_count(self) -> int:
         """Non-debug slots: the `instructions` score."""
         uses = Counter(map(id, self.bundles))
-        return sum(uses[key] * sum(not slot.is_debug for slot in bundle.slots)
+        return sum(uses[key] * sum(len(slots) for engine, slots in bundle.groups
+                                   if engine is not Engine.DEBUG)
                    for key, bundle in self._distinct_bundles().items())
 
     def scratch_footprint(self, vlen: int) -> set[int]:
         """Every scratch word any slot names (vector lanes included): the `scratch` score."""
-        # Unrolled kernels repeat slots, and slots repeat the same registers: each distinct
-        # slot once, then each distinct span of words once.
-        distinct = {slot for bundle in self._distinct_bundles().values()
-                    for slot in bundle.slots if not slot.is_debug}
-        spans = {(first, last) for slot in distinct if (spec := slot.spec) is not None
-                 for first, last, _ in spec.scratch_spans(slot.args, vlen)}
-        words: set[int] = set()
-        for first, last in spans:
-            words.update(range(first, last + 1))
+        # Operands of operations that name only addresses are gathered in bulk; the few
+        # other slots are looked at one by one, each distinct slot once.
+        operands, others, _ = _gather(self, _SHAPES, None)
+        words = set(operands.words)
+        for first in set(operands.vectors):
+            words.update(range(first, first + vlen))
+        for slot in {slot for slot in others if not slot.is_debug}:
+            if (spec := slot.spec) is not None:
+                for first, last, _ in spec.scratch_spans(slot.args, vlen):
+                    words.update(range(first, last + 1))
         return words
 
     def with_header(self, **values: str) -> Program:
@@ -287,6 +290,13 @@ def _known_problems(slot: Slot, config: MachineConfig, known: dict[_Key, list[st
 
 def validate(program: Program, config: MachineConfig) -> list[Problem]:
     """Every structural problem of a program on a machine; empty when it may run."""
+    if _valid_in_bulk(program, config):
+        return []
+    return _located_problems(program, config)
+
+
+def _located_problems(program: Program, config: MachineConfig) -> list[Problem]:
+    """The careful pass: slot by slot (each distinct slot once), every problem located."""
     problems: list[Problem] = []
     known: dict[_Key, list[str]] = {}
     by_bundle: dict[int, list[tuple[str, int, Engine]]] = {}
@@ -302,6 +312,135 @@ def validate(program: Program, config: MachineConfig) -> list[Problem]:
             line, column = pos if pos else (None, None)
             problems.append(Problem(message, b, s, engine, path, line, column))
     return problems
+
+
+def _valid_in_bulk(program: Program, config: MachineConfig) -> bool:
+    """True only if the program may run on the machine; False means "look closer" (the
+    careful pass then finds and locates every problem, or finds none).
+
+    Valid programs are the common case, and on unrolled kernels, where slots rarely
+    repeat, the careful pass costs more than a run of the reference simulator. Here
+    the operands of all slots are checked at once (types, then the lowest and the
+    highest address) by C-level builtins.
+    """
+    shapes = {engine: {name: shape for name, shape in by_name.items() if config.allows(shape.spec)}
+              for engine, by_name in _SHAPES.items()}
+    with collector_paused():  # many small lists, none in cycles
+        operands, others, sound = _gather(program, shapes, config.slot_limits)
+    known: dict[_Key, list[str]] = {}
+    return (sound and operands.fit(config.scratch_size, config.vlen)
+            and not any(_known_problems(slot, config, known) for slot in others))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Where an operation's operands name scratch, for operations whose every operand is
+    a scratch address (no immediate or target) but for an offset: word by word, or vector
+    by vector."""
+
+    spec: OpSpec
+    words: tuple[int, ...]
+    """Positions of the operands naming one word."""
+    vectors: tuple[int, ...]
+    """Positions of the operands naming a vector (vlen words from the address)."""
+    offset: int | None
+    """Position of the immediate that displaces the word operands (load_offset)."""
+    plain: str | None
+    """_WORDS or _VECTORS when every operand is an address of that one kind (the common
+    case, looked up per slot)."""
+
+
+_WORDS, _VECTORS = "words", "vectors"
+
+
+def _shape_of(spec: OpSpec) -> _Shape | None:
+    offset = spec.offset_operand
+    operands = [kind for i, kind in enumerate(spec.operands) if i != offset]
+    if not all(kind.is_scratch for kind in operands):
+        return None
+    words = tuple(i for i, kind in enumerate(spec.operands) if i != offset and not kind.is_vector)
+    vectors = tuple(i for i, kind in enumerate(spec.operands) if kind.is_vector)
+    plain = (None if offset is not None else _VECTORS if not words
+             else _WORDS if not vectors else None)
+    return _Shape(spec, words, vectors, offset, plain)
+
+
+_SHAPES: dict[Engine, dict[str, _Shape]] = {engine: {} for engine in Engine}
+for _spec in BY_ENGINE_NAME.values():
+    if (_found := _shape_of(_spec)) is not None:
+        _SHAPES[_spec.engine][_spec.name] = _found
+
+
+@dataclass
+class _Operands:
+    """The scratch operands of many slots, gathered to be checked or counted at once."""
+
+    words: list[Any] = field(default_factory=list)
+    """Addresses of one-word operands."""
+    vectors: list[Any] = field(default_factory=list)
+    """First addresses of vector operands."""
+    displaced: list[Any] = field(default_factory=list)
+    """Operands that name a word once an offset displaces them: they must not be negative."""
+
+    def add(self, args: tuple[Any, ...], shape: _Shape) -> bool:
+        """False (and nothing added) when the slot has an offset and an operand that is not
+        a plain int (their sum would not say which)."""
+        words = [args[i] for i in shape.words]
+        if shape.offset is not None:
+            offset = args[shape.offset]
+            if any(type(value) is not int for value in (offset, *words)):
+                return False
+            self.displaced += words
+            words = [word + offset for word in words]
+        self.words += words
+        self.vectors += [args[i] for i in shape.vectors]
+        return True
+
+    def fit(self, scratch_size: int, vlen: int) -> bool:
+        """Whether every operand is a plain int and every span lies inside the scratch."""
+        return all(not found or (set(map(type, found)) == {int} and min(found) >= 0
+                                 and max(found) + width <= limit)
+                   for found, width, limit in ((self.words, 1, scratch_size),
+                                               (self.vectors, vlen, scratch_size),
+                                               (self.displaced, 0, IMMEDIATE_LIMIT)))
+
+
+def _gather(program: Program, shapes: dict[Engine, dict[str, _Shape]],
+            limits: Mapping[Engine, int] | None) -> tuple[_Operands, list[Slot], bool]:
+    """The operands of the slots of every distinct bundle whose operation `shapes` has
+    (with the right number of operands), the other slots, and whether the bundles break
+    no rule of their own: no engine twice, no more slots than `limits` allow (when given),
+    no slot under another engine's name."""
+    operands = _Operands()
+    words, vectors = operands.words, operands.vectors
+    others: list[Slot] = []
+    sound = True
+    for bundle in program._distinct_bundles().values():
+        groups = bundle.groups
+        if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
+            sound = False
+        for engine, slots in groups:
+            if (limits is not None and engine is not Engine.DEBUG
+                    and len(slots) > limits.get(engine, 0)):
+                sound = False
+            by_name = shapes.get(engine, _NO_SHAPES)
+            for slot in slots:
+                if slot.engine is not engine:
+                    sound = False
+                shape = by_name.get(slot.name)
+                args = slot.args
+                if shape is None or len(args) != shape.spec.arity:
+                    others.append(slot)
+                elif shape.plain is _WORDS:  # the common cases, inline
+                    words += args
+                elif shape.plain is _VECTORS:
+                    vectors += args
+                elif not operands.add(args, shape):
+                    others.append(slot)
+    return operands, others, sound
+
+
+_NO_SHAPES: dict[str, _Shape] = {}
 
 
 def _bundle_problems(bundle: Bundle, config: MachineConfig,
