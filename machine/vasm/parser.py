@@ -6,12 +6,18 @@ allocates named scratch and resolves names and labels, which may be used
 before they are declared. It only checks syntax and names; whether the
 program fits a machine is `machine.program.validate`'s job, which reports
 file:line:column too through the `SourceMap` built here.
+
+A parse is first tried the fast way: the lines of bundles are kept as text
+until every name is known, then built by `plain.PlainBundles` in one step, the
+careful way only where that declines. At the first problem the fast parse
+gives up and the file is parsed again the careful way, line by line, so that
+every problem is found and reported in order, worded and located the same.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from machine.collector import collector_paused
@@ -28,13 +34,15 @@ from machine.program import (
     Symbol,
 )
 from machine.vasm.layout import canonical_annotations
+from machine.vasm.names import Resolver, Unresolved
+from machine.vasm.plain import PlainBundles, Positions, Row
 from machine.vasm.slots import (
-    REF_RE,
+    SPACE,
     Entry,
     LineError,
     Scanner,
+    careful_slots,
     operand_columns,
-    or_list,
     quick_slots,
     read_slots,
 )
@@ -45,7 +53,7 @@ from machine.vasm.syntax import (
     NAME_RE,
     VECTOR,
     allocate,
-    nearest,
+    comment_text,
     parse_int,
 )
 
@@ -57,16 +65,23 @@ _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _ADDRESS_RE = re.compile(r"[^\s#]+")
 _ANY, _TARGET = Kind.ANY, Kind.TARGET  # looking an enum member up costs; this runs per operand
 _BUNDLES = Section.BUNDLES
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
-@dataclass(slots=True)
 class _PendingBundle:
-    line: int
-    entries: list[Entry] | None = field(default_factory=list)
-    """None for a repeated plain line until its slots are needed (`_Parser.entries_of`)."""
-    comments: list[str] = field(default_factory=list)
-    text: str | None = None
-    """The text of its line while it is one plain line: the same text makes the same bundle."""
+    """A bundle being read: its slots read so far, then its lines not read yet (`rows`)."""
+
+    __slots__ = ("comments", "entries", "line", "rows", "text")
+
+    def __init__(self, line: int, entries: list[Entry], rows: list[Row], text: str | None):
+        self.line = line
+        self.entries = entries
+        self.rows = rows
+        """Read by `PlainBundles.build` or `_Parser.entries_of`, when the names are known."""
+        self.comments: list[str] = []
+        self.text = text
+        """The text of its line while it is one plain line: the same text makes the same
+        bundle."""
 
 
 @dataclass(frozen=True)
@@ -80,14 +95,15 @@ class _Declaration:
     column: int
 
 
-class _Unresolved(Exception):
-    """A name that does not resolve; the message says why."""
+class _GiveUp(Exception):
+    """The fast parse met a problem: the careful parse finds and words them all."""
 
 
 class _Parser:
-    def __init__(self, path: str | None, vlen: int):
+    def __init__(self, path: str | None, vlen: int, fast: bool):
         self.path = path
         self.vlen = vlen
+        self.fast = fast
         self.lines: list[str] = []
         self.problems: list[Problem] = []
         self.header: list[tuple[str, str]] = []
@@ -96,12 +112,17 @@ class _Parser:
         self.declared: dict[str, _Declaration] = {}
         self.labels: list[tuple[str, int]] = []
         self.label_lines: dict[str, tuple[int, int]] = {}
-        self.bundles: list[_PendingBundle] = []
-        self.open_bundle: _PendingBundle | None = None
+        self.bundles: list[_PendingBundle | str] = []
+        """What is read of each bundle; a repeat of a plain line that began a bundle is just
+        its text, until a continuation line makes it a bundle of its own (`continued`)."""
+        self.bundle_lines: list[int] = []
+        self.open_bundle: _PendingBundle | str | None = None
         self.annotations: list[Annotation] = []
         self.pending: list[str | None] = []
 
     def problem(self, message: str, line: int, column: int) -> None:
+        if self.fast:
+            raise _GiveUp
         self.problems.append(Problem(message, path=self.path, line=line, column=column))
         if len(self.problems) >= MAX_PROBLEMS:
             raise ProgramError(self.problems)
@@ -116,16 +137,35 @@ class _Parser:
             self.lines.pop()  # the end of the last line, not a line
         start = self.read_header()
         # Unrolled kernels repeat lines thousands of times: a plain line that begins a
-        # bundle is read once; a repeat opens a bundle that only remembers its text and
-        # number (`entries_of` reads its slots if they are needed).
+        # bundle is read once; a repeat opens a bundle that only remembers its line (its
+        # bundle is the first one's, unless continuation lines follow).
         plain_starts: set[str] = set()
+        fast = self.fast
+        bundles, bundle_lines = self.bundles, self.bundle_lines
         for number, line in enumerate(self.lines[start:], start + 1):
             if line in plain_starts:
                 if self.pending:
-                    self.anchor(_BUNDLES, len(self.bundles))
-                self.open_bundle = _PendingBundle(number, None, [], line)
-                self.bundles.append(self.open_bundle)
+                    self.anchor(_BUNDLES, len(bundles))
+                bundles.append(line)
+                bundle_lines.append(number)
+                self.open_bundle = line
                 continue
+            code = line.lstrip(SPACE)
+            if not code:
+                self.pending.append(None)
+                continue
+            if code[0] == "#":
+                self.pending.append(comment_text(code[1:]))
+                continue
+            if fast:
+                if code.startswith("||"):
+                    if self.open_bundle is not None:
+                        self.continued().rows.append((number, line))
+                        continue
+                elif code[0] in _NAME_START and _no_label(line):
+                    self.begin(number, [], [(number, line)], line)
+                    plain_starts.add(line)
+                    continue
             try:
                 quick = quick_slots(line, number)
                 if quick is None or (quick[0] and self.open_bundle is None):
@@ -178,6 +218,24 @@ class _Parser:
             self.add_slots(True, *read_slots(scanner), scanner.line)
         else:
             self.read_code(scanner)
+
+    def begin(self, line: int, entries: list[Entry], rows: list[Row], text: str | None
+             ) -> _PendingBundle:
+        self.anchor(_BUNDLES, len(self.bundles))
+        bundle = self.open_bundle = _PendingBundle(line, entries, rows, text)
+        self.bundles.append(bundle)
+        self.bundle_lines.append(line)
+        return bundle
+
+    def continued(self) -> _PendingBundle:
+        """The open bundle, which a continuation line makes more than one line."""
+        bundle = self.open_bundle
+        assert bundle is not None
+        if type(bundle) is str:
+            bundle = self.open_bundle = self.bundles[-1] = _PendingBundle(
+                self.bundle_lines[-1], [], [(self.bundle_lines[-1], bundle)], None)
+        bundle.text = None
+        return bundle
 
     def anchor(self, section: Section, index: int) -> None:
         """Pending full-line comments stand before the item about to be recorded."""
@@ -282,26 +340,26 @@ class _Parser:
     def add_slots(self, continuation: bool, entries: list[Entry], comment: str | None,
                   line: int, text: str | None = None) -> None:
         """Slots of one line; `text`: the line's, when it is a plain line beginning a bundle."""
-        bundle = self.open_bundle
-        if not continuation or bundle is None:
-            self.anchor(Section.BUNDLES, len(self.bundles))
-            bundle = self.open_bundle = _PendingBundle(line, [], [], text)
-            self.bundles.append(bundle)
-        self.entries_of(bundle).extend(entries)
-        if continuation:
-            bundle.text = None  # no longer one line
+        if continuation and self.open_bundle is not None:
+            bundle = self.continued()
+            self.entries_of(bundle).extend(entries)
+        else:
+            bundle = self.begin(line, entries, [], text)
         if comment is not None:
             bundle.comments.append(comment)
 
-    @staticmethod
-    def entries_of(bundle: _PendingBundle) -> list[Entry]:
-        if bundle.entries is None:
-            assert bundle.text is not None
-            read = quick_slots(bundle.text, bundle.line)
-            assert read is not None  # the text was read the same way before
-            bundle.entries = read[1]
-            if read[2] is not None:
-                bundle.comments.append(read[2])
+    def entries_of(self, bundle: _PendingBundle) -> list[Entry]:
+        """Its slots, its rows read first."""
+        for number, text in bundle.rows:
+            try:
+                _, entries, comment = quick_slots(text, number) or careful_slots(text, number)
+            except LineError as error:  # only in a fast parse, whose rows were not read yet
+                self.problem(error.message, number, error.column)
+                continue
+            bundle.entries.extend(entries)
+            if comment is not None:
+                bundle.comments.append(comment)
+        bundle.rows.clear()
         return bundle.entries
 
     # --- resolution -----------------------------------------------------------
@@ -316,19 +374,28 @@ class _Parser:
             if name in self.declared:
                 self.problem(f"label {name!r} has the name of the scratch name declared on "
                              f"line {self.declared[name].line}", line, column)
-        resolver = _Resolver(symbols, dict(self.labels))
+        resolver = Resolver(symbols, dict(self.labels))
+        plain = PlainBundles(resolver) if self.fast else None
         bundles = []
         positions = []
         by_text: dict[str, tuple[Bundle, tuple[int, ...]]] = {}
         """Bundles built from one plain line, and their slots' columns, by the line's text."""
-        for pending in self.bundles:
-            text = pending.text
+        for line, pending in zip(self.bundle_lines, self.bundles, strict=True):
+            text = pending if type(pending) is str else pending.text
             same = by_text.get(text) if text is not None else None
             if same is not None:
                 bundles.append(same[0])
-                positions.append(tuple([(pending.line, column) for column in same[1]]))
+                columns = same[1]
+                positions.append(((line, columns[0]),) if len(columns) == 1
+                                 else tuple([(line, column) for column in columns]))
                 continue
-            built = self.build_bundle(pending, resolver)
+            if type(pending) is str:  # its first line's bundle had a problem
+                pending = _PendingBundle(line, [], [(line, pending)], pending)
+            built = None
+            if plain is not None and not pending.entries:
+                built = plain.build(pending.rows)
+            if built is None:
+                built = self.build_bundle(pending, resolver)
             if built is not None:
                 bundles.append(built[0])
                 positions.append(built[1])
@@ -338,12 +405,12 @@ class _Parser:
             raise ProgramError(self.problems)
         annotations = canonical_annotations(self.annotations, len(symbols), len(bundles),
                                             {index for _, index in self.labels})
-        source = SourceMap(self.path, tuple(p.line for p in self.bundles), tuple(positions))
+        source = SourceMap(self.path, tuple(self.bundle_lines), tuple(positions))
         return Program(tuple(bundles), symbols, tuple(self.labels), tuple(self.header),
                        annotations, source)
 
-    def build_bundle(self, pending: _PendingBundle, resolver: _Resolver
-                     ) -> tuple[Bundle, tuple[tuple[int, int], ...]] | None:
+    def build_bundle(self, pending: _PendingBundle, resolver: Resolver
+                     ) -> tuple[Bundle, Positions] | None:
         entries = self.entries_of(pending)
         if len(entries) == 1 and entries[0].spec is not None:  # most bundles: one slot
             entry = entries[0]
@@ -379,7 +446,7 @@ class _Parser:
                         "; ".join(pending.comments) if pending.comments else None)
         return bundle, tuple(pos for items in groups.values() for _, pos in items)
 
-    def resolve(self, entry: Entry, resolver: _Resolver) -> tuple[Any, ...] | None:
+    def resolve(self, entry: Entry, resolver: Resolver) -> tuple[Any, ...] | None:
         """The slot's operands with names resolved, or None after recording what failed."""
         assert entry.spec is not None
         args = entry.args
@@ -397,65 +464,29 @@ class _Parser:
             try:
                 resolved.append(resolver.target(arg) if kind is _TARGET
                                 else resolver.scratch(arg))
-            except _Unresolved as error:
+            except Unresolved as error:
                 column = operand_columns(self.lines[entry.line - 1], entry.column)[k]
                 self.problem(str(error), entry.line, column)
                 failed = True
         return None if failed else tuple(resolved)
 
 
-class _Resolver:
-    """Names to addresses and labels to bundle indices, each name worked out once."""
-
-    def __init__(self, symbols: tuple[Symbol, ...], labels: dict[str, int]):
-        self.symbols = {symbol.name: symbol for symbol in symbols}
-        self.labels = labels
-        self.addresses: dict[str, int | str] = {}
-
-    def target(self, name: str) -> int:
-        if name in self.labels:
-            return self.labels[name]
-        if name in self.symbols:
-            raise _Unresolved(f"{name!r} is a scratch name, not a label")
-        raise _Unresolved(f"unknown label {name!r}" + _suggest(name, self.labels))
-
-    def scratch(self, text: str) -> int:
-        address = self.addresses.get(text)
-        if address is None:
-            address = self.addresses[text] = self._scratch(text)
-        if isinstance(address, str):
-            raise _Unresolved(address)
-        return address
-
-    def _scratch(self, text: str) -> int | str:
-        """The address `name` or `name[index]` denotes, or why it denotes none."""
-        ref = REF_RE.fullmatch(text)
-        assert ref is not None  # the slot reader only keeps names of this form
-        name = ref.group(1)
-        symbol = self.symbols.get(name)
-        if symbol is None:
-            if name in self.labels:
-                return f"{name!r} is a label, not a scratch name"
-            return f"undeclared name {name!r}" + _suggest(name, self.symbols)
-        if ref.group(2) is None:
-            return symbol.address
-        index = parse_int(ref.group(2).strip())
-        assert index is not None
-        if index >= symbol.length:
-            return (f"{name}[{index}] is outside {name}, which has {symbol.length} "
-                    f"word{'s' * (symbol.length > 1)}")
-        return symbol.address + index
+def _no_label(line: str) -> bool:
+    """Whether a line has no ':' before its comment, so that no label begins it."""
+    colon = line.find(":")
+    return colon < 0 or 0 <= line.find("#") < colon
 
 
-def _suggest(name: str, known: dict[str, Any]) -> str:
-    close = nearest(name, known)
-    return f"; did you mean {or_list(close)}?" if close else ""
-
-
-def parse(text: str, path: str | None = None, vlen: int = 8) -> Program:
+def parse(text: str, path: str | None = None, vlen: int = 8, *, fast: bool = True) -> Program:
     """A program from `.vasm` text; ProgramError (every problem, located) if it has errors.
 
-    `vlen` is the length of a `.vector` (the machine's vector length).
+    `vlen` is the length of a `.vector` (the machine's vector length). `fast=False` parses
+    the careful way only, which gives the same result (the tests compare the two).
     """
     with collector_paused():  # a large file makes many objects, all kept, none in cycles
-        return _Parser(path, vlen).run(text)
+        if fast:
+            try:
+                return _Parser(path, vlen, fast=True).run(text)
+            except _GiveUp:
+                pass
+        return _Parser(path, vlen, fast=False).run(text)

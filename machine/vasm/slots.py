@@ -287,6 +287,17 @@ def _interpret(spec: OpSpec, k: int, operand: _Operand) -> Any:
     return text
 
 
+def careful_slots(line: str, number: int) -> tuple[bool, list[Entry], str | None]:
+    """(is a continuation line, slots, trailing comment) of a line of slots; LineError if
+    it has a problem."""
+    scanner = Scanner(line, number)
+    scanner.skip_space()
+    continuation = scanner.at("||")
+    if continuation:
+        scanner.pos += 2
+    return (continuation, *read_slots(scanner))
+
+
 def operand_columns(line: str, column: int) -> list[int]:
     """Where the operands of the slot at `column` of a line begin (to locate a problem)."""
     scanner = Scanner(line, 0, column - 1)
@@ -297,10 +308,10 @@ def operand_columns(line: str, column: int) -> list[int]:
 # --- the quick reader --------------------------------------------------------------
 
 
-_SCRATCH, _IMMEDIATE, _TARGET = "scratch", "immediate", "target"
-_QUICK_KINDS: dict[str, tuple[str, ...] | None] = {
+SCRATCH, IMMEDIATE, TARGET = "scratch", "immediate", "target"
+QUICK_KINDS: dict[str, tuple[str, ...] | None] = {
     op.mnemonic: None if Kind.ANY in op.operands else tuple(
-        _IMMEDIATE if kind is Kind.IMMEDIATE else _TARGET if kind is Kind.TARGET else _SCRATCH
+        IMMEDIATE if kind is Kind.IMMEDIATE else TARGET if kind is Kind.TARGET else SCRATCH
         for kind in op.operands)
     for op in OPS
 }
@@ -308,20 +319,21 @@ _QUICK_KINDS: dict[str, tuple[str, ...] | None] = {
 
 
 @lru_cache(maxsize=1 << 14)
-def _quick_operand(kind: str, token: str) -> Any:
+def quick_operand(kind: str, token: str) -> Any:
     """What `_interpret` makes of a plain token, or None where it would need a closer look.
-    Cached: kernels name the same few registers and constants over and over."""
-    if not token:
+    Cached: kernels name the same few registers and constants over and over. ASCII only:
+    `isdigit` and `int` take other scripts' digits, which the careful reader refuses."""
+    if not token or not token.isascii():
         return None
     if token[0] in _NUMBER_START:
         if token.isdigit() and len(token) < 100:
             return int(token)
         return parse_int(token)
-    if kind is _IMMEDIATE:
+    if kind is IMMEDIATE:
         return None
     if NAME_RE.fullmatch(token):
         return token
-    if kind is _TARGET:
+    if kind is TARGET:
         return None
     ref = REF_RE.fullmatch(token)
     return token if ref and ref.group(2) and ref.group(2).isdigit() else None
@@ -343,7 +355,7 @@ def quick_slots(line: str, number: int) -> tuple[bool, list[Entry], str | None] 
         column = offset + len(piece) - len(piece.lstrip(" \t")) + 1
         offset += len(piece) + 2
         words = piece.split(None, 1)
-        kinds = _QUICK_KINDS.get(words[0])
+        kinds = QUICK_KINDS.get(words[0])
         if kinds is None:
             return None
         tokens = [token.strip() for token in words[1].split(",")] if len(words) > 1 else []
@@ -351,7 +363,7 @@ def quick_slots(line: str, number: int) -> tuple[bool, list[Entry], str | None] 
             return None
         args = []
         for kind, token in zip(kinds, tokens, strict=True):
-            value = _quick_operand(kind, token)
+            value = quick_operand(kind, token)
             if value is None:
                 return None
             args.append(value)

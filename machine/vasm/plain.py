@@ -1,0 +1,107 @@
+"""Bundles of plain lines built straight from their text, once every name is known.
+
+A kernel is mostly plain lines (`op a, b, c || op d, e, f`), which the careful
+reading (a scanner over every character, then each operand resolved on its
+own) reads at several microseconds a slot. `PlainBundles` takes such lines
+apart with string methods and turns each operand into its value with one dict
+lookup: each distinct operand text, surrounding spaces included, is read and
+resolved once. It answers only where its reading is the careful one's: a
+bundle with anything else (a debug op, a `nop`, a tab after a mnemonic, an
+unknown name, any problem at all) is declined (None), and the parser reads it
+the careful way, which also words every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from machine.isa import OPS, Engine
+from machine.program import Bundle, Slot
+from machine.vasm.names import Resolver, Unresolved
+from machine.vasm.slots import IMMEDIATE, QUICK_KINDS, SCRATCH, SPACE, TARGET, quick_operand
+from machine.vasm.syntax import comment_text
+
+Row = tuple[int, str]
+"""A line of a bundle, not read yet: (line number, text)."""
+Positions = tuple[tuple[int, int], ...]
+"""(line, column) of each slot of a bundle, in `Bundle.slots` order."""
+
+_get = dict.__getitem__
+
+
+class _Values(dict[str, Any]):
+    """The value of each operand text of one kind; an operand without a plain value is
+    missing (KeyError), which makes the bundle's reading fall back to the careful one."""
+
+    def __init__(self, kind: str, resolve: Callable[[str], int] | None):
+        super().__init__()
+        self.kind = kind
+        self.resolve = resolve
+
+    def __missing__(self, text: str) -> Any:
+        value = quick_operand(self.kind, text.strip(SPACE))
+        if value is None:
+            raise KeyError(text)
+        if type(value) is str:
+            assert self.resolve is not None  # immediates are numbers only
+            try:
+                value = self.resolve(value)
+            except Unresolved:
+                raise KeyError(text) from None
+        self[text] = value
+        return value
+
+
+class PlainBundles:
+    """Builds bundles from plain lines; one per parse, as names resolve per program."""
+
+    def __init__(self, resolver: Resolver):
+        values = {SCRATCH: _Values(SCRATCH, resolver.scratch),
+                  TARGET: _Values(TARGET, resolver.target),
+                  IMMEDIATE: _Values(IMMEDIATE, None)}
+        self.ops: dict[str, tuple[Engine, str, tuple[_Values, ...]]] = {
+            op.mnemonic: (op.engine, op.name, tuple(values[kind] for kind in kinds))
+            for op in OPS if (kinds := QUICK_KINDS[op.mnemonic])
+        }
+        """By mnemonic: engine, take-home name, and where each operand's value is looked up.
+        Operations without operands are left to the careful reader, as they are rare."""
+
+    def build(self, rows: list[Row]) -> tuple[Bundle, Positions] | None:
+        """The bundle of a line and its continuation lines, or None to read it carefully."""
+        ops = self.ops
+        groups: dict[Engine, list[Slot]] = {}
+        places: dict[Engine, list[tuple[int, int]]] = {}
+        comments = []
+        try:
+            for index, (number, text) in enumerate(rows):
+                code, hashmark, comment = text.partition("#")
+                if hashmark:
+                    comments.append(comment_text(comment))
+                pieces = code.split("||")
+                offset = 0
+                if index:  # a continuation line: only spaces before its '||'
+                    offset = len(pieces[0]) + 2
+                    del pieces[0]
+                for piece in pieces:
+                    body = piece.lstrip(SPACE)
+                    column = offset + len(piece) - len(body) + 1
+                    offset += len(piece) + 2
+                    mnemonic, _, operands = body.partition(" ")
+                    engine, name, kinds = ops[mnemonic]
+                    tokens = operands.split(",")
+                    if len(tokens) != len(kinds):
+                        return None
+                    slot = Slot(engine, name, tuple(map(_get, kinds, tokens)))
+                    if engine in groups:
+                        groups[engine].append(slot)
+                        places[engine].append((number, column))
+                    else:
+                        groups[engine] = [slot]
+                        places[engine] = [(number, column)]
+        except KeyError:
+            return None
+        bundle = Bundle(tuple([(engine, tuple(slots)) for engine, slots in groups.items()]),
+                        "; ".join(comments) if comments else None)
+        return bundle, tuple([place for engine_places in places.values()
+                              for place in engine_places])
