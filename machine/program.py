@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from machine.collector import collector_paused
@@ -152,17 +153,21 @@ class Program:
             for s, slot in enumerate(bundle.slots):
                 yield b, s, slot
 
-    def _distinct_bundles(self) -> dict[int, Bundle]:
-        """Each bundle object once, by id: the parser shares the bundle of a repeated line,
-        so scores worked out per distinct bundle cost little on unrolled kernels."""
-        return dict(zip(map(id, self.bundles), self.bundles, strict=True))
+    @cached_property
+    def bundle_uses(self) -> tuple[tuple[Bundle, int], ...]:
+        """Each bundle object once, with how many times the program uses it: the parser
+        shares the bundle of a repeated line, so work done per distinct bundle costs little
+        on unrolled kernels. (Worked out once: a program is immutable, and validation and
+        both scores ask.)"""
+        uses = Counter(map(id, self.bundles))
+        distinct = dict(zip(map(id, self.bundles), self.bundles, strict=True))
+        return tuple((bundle, uses[key]) for key, bundle in distinct.items())
 
     def instruction_count(self) -> int:
         """Non-debug slots: the `instructions` score."""
-        uses = Counter(map(id, self.bundles))
-        return sum(uses[key] * sum(len(slots) for engine, slots in bundle.groups
-                                   if engine is not Engine.DEBUG)
-                   for key, bundle in self._distinct_bundles().items())
+        return sum(uses * sum(len(slots) for engine, slots in bundle.groups
+                              if engine is not Engine.DEBUG)
+                   for bundle, uses in self.bundle_uses)
 
     def scratch_footprint(self, vlen: int) -> set[int]:
         """Every scratch word any slot names (vector lanes included): the `scratch` score."""
@@ -415,7 +420,7 @@ def _gather(program: Program, shapes: dict[Engine, dict[str, _Shape]],
     words, vectors = operands.words, operands.vectors
     others: list[Slot] = []
     sound = True
-    for bundle in program._distinct_bundles().values():
+    for bundle, _ in program.bundle_uses:
         groups = bundle.groups
         if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
             sound = False
