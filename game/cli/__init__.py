@@ -16,14 +16,19 @@ from collections.abc import Sequence
 from game.cli.common import CliError
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "game.cli.check_command",
-    "game.cli.pack_commands",
-    "game.cli.machine_commands",
-    "game.cli.trace_command",
+    "game.cli.check_args",
+    "game.cli.pack_args",
+    "game.cli.machine_args",
+    "game.cli.trace_args",
     "game.cli.play_command",
-    "game.cli.hist_commands",
+    "game.cli.hist_args",
 )
-"""Modules with a `register(subparsers)` function, in help order."""
+"""Modules with a `register(subparsers)` function, in help order.
+
+Every command builds the whole parser, so these import only what declaring
+arguments needs: a command's work sits behind `common.Deferred` (or an import
+inside its function) and is imported when that command runs.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,8 +12,8 @@
 Exit codes of `pack test`: 0 everything holds; 1 a reference, a solution or
 a histogram fails (each failure is one line on stderr naming its puzzle);
 2 the pack cannot be read or loaded (its located issues on stderr).
-These actions join the `pack` group through `register_pack_actions`, which
-`game.cli.pack_commands` calls.
+Their arguments are declared in `game.cli.pack_args`; this module is imported
+when one of them runs.
 """
 
 from __future__ import annotations
@@ -21,45 +21,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from game.authoring import AuthoringError, PackTest, PuzzleTest, new_pack, pack_test
 from game.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError, print_json
 from game.pack import METRICS
-
-if TYPE_CHECKING:  # game.authoring is imported when a command runs: `vliw` starts faster
-    from game.authoring import PackTest, PuzzleTest
 
 MAX_RANDOM_SEEDS = 64
 
 
-def register_pack_actions(pack_commands: argparse._SubParsersAction) -> None:
-    new = pack_commands.add_parser(
-        "new", help="write a starter pack: one working puzzle, its reference, a solution",
-        description="Write NAME.toml, a commented pack with one working puzzle and its"
-                    " reference, and solutions/NAME/ beside it with one solution. Existing"
-                    " files are never overwritten.")
-    new.add_argument("name", metavar="NAME", help="the pack's id: a-z, 0-9 and '-'")
-    new.add_argument("--dir", default=".", metavar="DIR",
-                     help="where to write the pack (default: the current folder)")
-    new.add_argument("--title", metavar="TEXT", help="the pack's title (default: NAME)")
-    new.set_defaults(func=run_new)
-
-    test = pack_commands.add_parser(
-        "test", help="lint a pack, run its references, validate its solutions",
-        description="Lint the pack, run every puzzle's reference on its scored seeds and on"
-                    " fresh random seeds, validate every solution in the pack's solutions"
-                    " folder, and print a table. Exit 0: everything holds; 1: something"
-                    " fails; 2: the pack cannot be loaded.")
-    test.add_argument("file", metavar="PACK.toml")
-    test.add_argument("--seeds", type=int, default=8, metavar="N",
-                      help="fresh random seeds each reference runs on (default 8)")
-    test.add_argument("--json", action="store_true", help="print one JSON object")
-    test.set_defaults(func=run_test)
-
-
 def run_new(args: argparse.Namespace) -> int:
-    from game.authoring import AuthoringError, new_pack
-
     try:
         made = new_pack(args.name, Path(args.dir), args.title)
     except AuthoringError as error:
@@ -77,8 +48,6 @@ def run_test(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{path}: no such pack file")
-    from game.authoring import pack_test
-
     result = pack_test(path, args.seeds)
     if args.json:
         print_json(_to_json(result))

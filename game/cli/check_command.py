@@ -9,6 +9,8 @@ solution below it is validated and a table printed. The puzzle comes from
 (`<pack>/<puzzle>/`, as under solutions/). Exit 0: every test correct and
 every claimed score right; 1: a wrong output, a fault, the cycle limit or a
 wrong claim; 2: a solution or pack that cannot be read or is invalid.
+Its arguments are declared in `game.cli.check_args`, which imports nothing
+of this: the module is imported when the command runs.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from game.catalog import Catalog, CatalogError, PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
-from game.cli.pack_commands import add_pack_option, find_puzzle, open_catalog
+from game.cli.pack_commands import find_puzzle, open_catalog
 from game.pack import PackError
 from game.scoring import (
     SOLUTION_SUFFIXES,
@@ -32,26 +34,6 @@ from game.scoring import (
 )
 from machine.loader import load_program
 from machine.program import Program, ProgramError
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "check", help="validate solutions: correctness on every test, and scores",
-        description="Validate a solution (.vasm or take-home .json) or every solution below a"
-                    " folder. Exit 0: all correct; 1: wrong output, fault or wrong claim;"
-                    " 2: unreadable or invalid solution or pack.")
-    parser.add_argument("solution", metavar="SOLUTION", help="a solution file or a folder")
-    parser.add_argument("--puzzle", metavar="PACK/PUZZLE",
-                        help="the puzzle (default: the header's, or the folder's)")
-    parser.add_argument("--seeds", type=int, metavar="N",
-                        help="fresh robustness seeds to run (default: the puzzle's, usually 8)")
-    parser.add_argument("--robustness-seed", type=int, action="append", metavar="S",
-                        dest="robustness_seeds",
-                        help="use this robustness seed instead of fresh ones (repeatable;"
-                             " reproduces a report)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    add_pack_option(parser)
-    parser.set_defaults(func=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -3,7 +3,8 @@
 `run` executes a program on the default machine over a memory image;
 `fmt` rewrites `.vasm` files in their one canonical text; `convert` moves a
 program between `.vasm` and the take-home's `.json`, so a take-home kernel
-can be brought here unchanged and a solution taken back.
+can be brought here unchanged and a solution taken back. Their arguments are
+declared in `game.cli.machine_args`; this module is imported when one runs.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError, print_json
+from game.cli.machine_args import FORMATS
 from game.paths import atomic_write_text
-from machine.config import DEFAULT_MAX_CYCLES, TAKEHOME, MachineConfig
+from machine.config import TAKEHOME, MachineConfig
 from machine.engine import run_many
 from machine.loader import (
     MAX_PROGRAM_BYTES,
@@ -34,45 +36,6 @@ from machine.vasm import format_program, parse
 
 SHOWN_WORDS = 16
 """How many words of the final memory the human summary of `run` shows."""
-
-FORMATS = ("vasm", "json")
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    run = subparsers.add_parser(
-        "run", help="run a program (.vasm or .json) over a memory image",
-        description="Run a raw program on the default (take-home) machine, pausing disabled. "
-                    "Exit 0: it ran to the end; 1: a fault or the cycle limit; "
-                    "2: the program or the memory file is invalid.")
-    run.add_argument("program", help="a .vasm or take-home .json program")
-    run.add_argument("--memory", required=True, metavar="MEMORY.json",
-                     help="the memory image: a JSON list of words")
-    run.add_argument("--json", action="store_true",
-                     help="print one JSON object: cycles, memory, fault")
-    run.add_argument("--max-cycles", type=int, default=DEFAULT_MAX_CYCLES, metavar="N",
-                     help=f"cycle limit (default {DEFAULT_MAX_CYCLES:,})")
-    run.set_defaults(func=_run)
-
-    fmt = subparsers.add_parser(
-        "fmt", help="rewrite .vasm files in their canonical form",
-        description="Rewrite each .vasm file in its one canonical text (atomically). "
-                    "'-' reads standard input and writes standard output. "
-                    "With --check nothing is written; exit 1 if a file would change.")
-    fmt.add_argument("files", nargs="+", metavar="FILE", help="a .vasm file, or -")
-    fmt.add_argument("--check", action="store_true",
-                     help="only report the files that would change")
-    fmt.set_defaults(func=_fmt)
-
-    convert = subparsers.add_parser(
-        "convert", help="convert a program between .vasm and the take-home's .json",
-        description="Convert a program between .vasm and the take-home's JSON form (a list of "
-                    "bundles {engine: [[op, operand, ...]]}). Names, labels and comments "
-                    "have no place in JSON; a .json program becomes .vasm with plain addresses.")
-    convert.add_argument("input", help="a .vasm or .json program")
-    convert.add_argument("output", help="the file to write (.vasm or .json), or - for stdout")
-    convert.add_argument("--to", choices=FORMATS,
-                         help="the output form (default: from OUTPUT's extension)")
-    convert.set_defaults(func=_convert)
 
 
 # --- run ------------------------------------------------------------------------
@@ -100,7 +63,7 @@ def _fault_text(fault: Fault, program: Program) -> str:
     return text
 
 
-def _run(args: argparse.Namespace) -> int:
+def run_program_command(args: argparse.Namespace) -> int:
     if args.max_cycles < 1:
         raise CliError(f"--max-cycles must be at least 1, not {args.max_cycles}")
     program = _load_program(args.program)
@@ -151,7 +114,7 @@ def _formatted(text: str, name: str) -> str:
         raise CliError(str(error)) from None
 
 
-def _fmt(args: argparse.Namespace) -> int:
+def run_fmt(args: argparse.Namespace) -> int:
     failed = changed = False
     for name in args.files:
         try:
@@ -212,7 +175,7 @@ def _target_format(args: argparse.Namespace) -> str:
                    "name it .vasm or .json, or give --to vasm|json")
 
 
-def _convert(args: argparse.Namespace) -> int:
+def run_convert(args: argparse.Namespace) -> int:
     target = _target_format(args)
     program = _load_program(args.input)
     try:

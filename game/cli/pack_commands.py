@@ -6,16 +6,16 @@
     vliw puzzle inputs PACK/PUZZLE --seed S [--json] [--pack FILE]
                                       the memory image the puzzle makes for a seed
 
-`vliw pack new` and `vliw pack test` come from `PACK_ACTION_MODULES`.
-`--pack FILE` (repeatable) adds a pack file from anywhere to the shipped ones
-(`game.catalog`); `open_catalog` and `add_pack_option` are shared with
-`vliw check`.
+Their arguments are declared in `game.cli.pack_args`, which imports nothing
+of this module; `vliw pack new` and `vliw pack test` come from its
+`PACK_ACTION_MODULES`. `--pack FILE` (repeatable) adds a pack file from
+anywhere to the shipped ones (`game.catalog`); `open_catalog` and
+`find_puzzle` are shared with the other commands that open the catalog.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -28,13 +28,6 @@ from game.pack import PackError, json_schema
 from game.pack.lint import lint_pack
 
 WORDS_PER_LINE = 8
-PACK_ACTION_MODULES = ("game.cli.authoring_commands",)
-"""Modules that add actions to `vliw pack` with `register_pack_actions(pack_commands)`."""
-
-
-def add_pack_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pack", action="append", default=[], metavar="FILE",
-                        help="also use the puzzles of this pack file (repeatable)")
 
 
 def open_catalog(extra_packs: Sequence[str]) -> Catalog:
@@ -55,32 +48,6 @@ def _existing(path: str) -> str:
     if not Path(path).is_file():
         raise CliError(f"{path}: no such pack file")
     return path
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    pack = subparsers.add_parser("pack",
-                                 help="create, lint and test puzzle packs; print the pack format")
-    pack_commands = pack.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
-    lint = pack_commands.add_parser("lint", help="check pack files and run their references")
-    lint.add_argument("files", nargs="+", metavar="PACK.toml")
-    lint.set_defaults(func=run_lint)
-    schema = pack_commands.add_parser("schema", help="print the pack format as JSON Schema")
-    schema.set_defaults(func=run_schema)
-    for name in PACK_ACTION_MODULES:
-        importlib.import_module(name).register_pack_actions(pack_commands)
-
-    puzzle = subparsers.add_parser("puzzle", help="list puzzles; print a puzzle's inputs")
-    puzzle_commands = puzzle.add_subparsers(dest="puzzle_command", metavar="ACTION",
-                                            required=True)
-    listing = puzzle_commands.add_parser("list", help="every puzzle id and title")
-    add_pack_option(listing)
-    listing.set_defaults(func=run_list)
-    inputs = puzzle_commands.add_parser("inputs", help="the memory image for a seed")
-    inputs.add_argument("puzzle", metavar="PACK/PUZZLE")
-    inputs.add_argument("--seed", type=int, required=True, metavar="S")
-    inputs.add_argument("--json", action="store_true", help="print a JSON list of words")
-    add_pack_option(inputs)
-    inputs.set_defaults(func=run_inputs)
 
 
 def run_lint(args: argparse.Namespace) -> int:

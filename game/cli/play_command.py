@@ -4,8 +4,8 @@
 
 `--home` chooses the player's data folder (solutions and score history; it
 sets VLIW_HOME for the session); `--pack` adds the puzzles of a pack file
-from anywhere. The Textual app is imported only here, when asked for, so the
-other commands never pay for it.
+from anywhere. The Textual app and the catalog are imported only here, when
+asked for, so the other commands never pay for them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from game.cli.common import CliError
-from game.cli.pack_commands import add_pack_option, open_catalog
+from game.cli.common import CliError, add_pack_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +35,7 @@ def run_play(args: argparse.Namespace) -> int:
         raise CliError("needs an interactive terminal (stdin and stdout)")
     if args.home:
         os.environ["VLIW_HOME"] = str(Path(args.home).expanduser())
+    from game.cli.pack_commands import open_catalog
     from game.paths import data_home
 
     home = data_home()

@@ -2,7 +2,8 @@
 
 The trace is written even when the run faults (that is when it helps most): the
 fault is an instant event on the faulting slot's track. Open the file in
-ui.perfetto.dev or chrome://tracing.
+ui.perfetto.dev or chrome://tracing. Its arguments are declared in
+`game.cli.trace_args`; this module is imported when the command runs.
 """
 
 from __future__ import annotations
@@ -15,32 +16,14 @@ import tempfile
 from pathlib import Path
 
 from game.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError
-from machine.config import DEFAULT_MAX_CYCLES, TAKEHOME, MachineConfig
+from machine.config import TAKEHOME, MachineConfig
 from machine.loader import MemoryFileError, load_memory, load_program
 from machine.program import Program, ProgramError, check
 from machine.simulator import RunResult
 from machine.trace import write_trace
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    trace = subparsers.add_parser(
-        "trace", help="run a program and write a Perfetto/Chrome trace of its slots",
-        description="Run a program (.vasm or .json) on the default machine over a memory image, "
-                    "pausing disabled, and write a trace-event JSON file that ui.perfetto.dev "
-                    "opens: a process per core, a track per engine slot, an event per executed "
-                    "slot (ts = cycle). Exit 0: it ran to the end; 1: a fault or the cycle "
-                    "limit (the trace is still written); 2: invalid program or memory file.")
-    trace.add_argument("program", help="a .vasm or take-home .json program")
-    trace.add_argument("--memory", required=True, metavar="MEMORY.json",
-                       help="the memory image: a JSON list of words")
-    trace.add_argument("-o", "--output", required=True, metavar="TRACE.json",
-                       help="the trace file to write, or - for standard output")
-    trace.add_argument("--max-cycles", type=int, default=DEFAULT_MAX_CYCLES, metavar="N",
-                       help=f"cycle limit (default {DEFAULT_MAX_CYCLES:,})")
-    trace.set_defaults(func=_trace)
-
-
-def _trace(args: argparse.Namespace) -> int:
+def run_trace(args: argparse.Namespace) -> int:
     if args.max_cycles < 1:
         raise CliError(f"--max-cycles must be at least 1, not {args.max_cycles}")
     config = dataclasses.replace(TAKEHOME, max_cycles=args.max_cycles)
