@@ -28,16 +28,17 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
-from numpy.typing import NDArray
-
 from game.inputs import layout
-from game.runs import run_all
 from machine.isa import WORD_MASK
 from machine.program import Program, check
 from machine.vasm import parse
 
+# numpy and the engine are imported when a reference runs, not when a pack is loaded (the
+# pack schema imports this module for the built-ins' names): listing or loading packs stays cheap.
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from game.pack.schema import Puzzle
 
 
@@ -108,6 +109,8 @@ def tree_kernel(memory: Sequence[int]) -> list[int]:
         if start + length > len(memory):
             raise ReferenceFailure(f"tree-kernel: the {name} ({length} words at {start})"
                                    f" run past the end of memory ({len(memory)} words)")
+    import numpy as np
+
     final = list(memory)
     forest = np.array(memory[forest_p:forest_p + n_nodes], dtype=np.uint32)
     group = abs(values_p - indices_p)
@@ -180,6 +183,8 @@ def _parse(text: str, vlen: int) -> Program:
 
 
 def _run_reference_program(puzzle: Puzzle, inputs: Sequence[Sequence[int]]) -> list[list[int]]:
+    from game.runs import run_all
+
     program = reference_program(puzzle)
     results = run_all(program, inputs, puzzle.machine_config())
     finals = []

@@ -62,6 +62,13 @@ def test_check_imports_neither_the_tui_nor_other_commands_work() -> None:
     assert under(loaded, unneeded) == []
 
 
+def test_loading_every_pack_imports_neither_numpy_nor_the_engine() -> None:
+    """Listing puzzles (as the TUI's browser does) needs the packs, not a way to run them."""
+    loaded = modules_loaded("puzzle", "list")
+    assert "game.catalog" in loaded
+    assert under(loaded, ("numpy", "machine.engine", "game.runs")) == []
+
+
 def deferred_commands(parser: argparse.ArgumentParser, path: str = "vliw"
                       ) -> list[tuple[str, Deferred]]:
     found = []
