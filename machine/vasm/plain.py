@@ -13,6 +13,7 @@ the careful way, which also words every problem.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -70,8 +71,8 @@ class PlainBundles:
     def build(self, rows: list[Row]) -> tuple[Bundle, Positions] | None:
         """The bundle of a line and its continuation lines, or None to read it carefully."""
         ops = self.ops
-        groups: dict[Engine, list[Slot]] = {}
-        places: dict[Engine, list[tuple[int, int]]] = {}
+        groups: defaultdict[Engine, list[Slot]] = defaultdict(list)
+        places: defaultdict[Engine, list[tuple[int, int]]] = defaultdict(list)
         comments = []
         try:
             for index, (number, text) in enumerate(rows):
@@ -90,16 +91,21 @@ class PlainBundles:
                     mnemonic, _, operands = body.partition(" ")
                     engine, name, kinds = ops[mnemonic]
                     tokens = operands.split(",")
-                    if len(tokens) != len(kinds):
-                        return None
-                    slot = Slot(engine, name, tuple(map(_get, kinds, tokens)))
-                    if engine in groups:
-                        groups[engine].append(slot)
-                        places[engine].append((number, column))
+                    # Most operations have three or four operands: unpacked, they are read
+                    # at a third of the cost of a map.
+                    if len(kinds) == 3:
+                        (a, b, c), (kind_a, kind_b, kind_c) = tokens, kinds
+                        args = (kind_a[a], kind_b[b], kind_c[c])
+                    elif len(kinds) == 4:
+                        (a, b, c, d), (kind_a, kind_b, kind_c, kind_d) = tokens, kinds
+                        args = (kind_a[a], kind_b[b], kind_c[c], kind_d[d])
+                    elif len(tokens) == len(kinds):
+                        args = tuple(map(_get, kinds, tokens))
                     else:
-                        groups[engine] = [slot]
-                        places[engine] = [(number, column)]
-        except KeyError:
+                        return None
+                    groups[engine].append(Slot(engine, name, args))
+                    places[engine].append((number, column))
+        except (KeyError, ValueError):  # ValueError: another count of operands
             return None
         bundle = Bundle(tuple([(engine, tuple(slots)) for engine, slots in groups.items()]),
                         "; ".join(comments) if comments else None)
