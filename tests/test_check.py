@@ -7,6 +7,8 @@ import functools
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -277,3 +279,17 @@ def test_no_shipped_solution_beats_a_puzzles_best_known_score() -> None:
         for metric, best in entry.puzzle.best.items():
             shipped = [shipped_report(p)[1][metric] for p in sorted(folder.glob("*.vasm"))]
             assert all(score >= best for score in shipped), (entry.id, metric, shipped)
+
+
+@pytest.mark.parametrize(("claimed", "code"), [(TINY_CYCLES, 0), (TINY_CYCLES - 1, 1)])
+def test_the_installed_script_exits_with_checks_code_and_prints_everything(
+        tmp_path: Path, claimed: int, code: int) -> None:
+    """`vliw` runs game.cli.entry, which freezes objects out of the collection at exit: the
+    exit code and the whole report must come through a real process exactly as main gives them."""
+    path = write(tmp_path / "s.vasm", starter(puzzle=TINY, cycles=str(claimed)))
+    done = subprocess.run([sys.executable, "-c", "from game.cli import entry; entry()",
+                           "check", str(path), "--json"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == code, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["puzzle"], report["cycles"]) == (TINY, TINY_CYCLES)
