@@ -41,15 +41,19 @@ class _Values(dict[str, Any]):
         self.resolve = resolve
 
     def __missing__(self, text: str) -> Any:
-        value = quick_operand(self.kind, text.strip(SPACE))
-        if value is None:
-            raise KeyError(text)
-        if type(value) is str:
-            assert self.resolve is not None  # immediates are numbers only
-            try:
-                value = self.resolve(value)
-            except Unresolved:
-                raise KeyError(text) from None
+        token = text.strip(SPACE)
+        if token != text:  # the same token with other spaces around it is worked out once
+            value = self[token]
+        else:
+            value = quick_operand(self.kind, token)
+            if value is None:
+                raise KeyError(text)
+            if type(value) is str:
+                assert self.resolve is not None  # immediates are numbers only
+                try:
+                    value = self.resolve(value)
+                except Unresolved:
+                    raise KeyError(text) from None
         self[text] = value
         return value
 
