@@ -157,7 +157,7 @@ class _Parser:
             if code[0] == "#":
                 self.pending.append(comment_text(code[1:]))
                 continue
-            if fast:
+            if fast:  # a line of slots is kept as it is, and read once names are known
                 if code.startswith("||"):
                     if self.open_bundle is not None:
                         self.continued().rows.append((number, line))
@@ -389,7 +389,7 @@ class _Parser:
                 positions.append(((line, columns[0]),) if len(columns) == 1
                                  else tuple([(line, column) for column in columns]))
                 continue
-            if type(pending) is str:  # its first line's bundle had a problem
+            if type(pending) is str:  # the first such line went on, or its bundle had a problem
                 pending = _PendingBundle(line, [], [(line, pending)], pending)
             built = None
             if plain is not None and not pending.entries:

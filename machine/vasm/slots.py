@@ -6,6 +6,8 @@ and numbers, no JSON) apart with string methods, about four times faster,
 and gives up (returns None) on anything else, problems included, so that the
 careful reader handles them. A scratch name or a label is kept as its text
 (`"v[3]"`, `"loop"`); the parser resolves it once the whole file is read.
+(`plain.PlainBundles` reads whole bundles of plain lines, names resolved, with
+`quick_operand`'s reading of each operand.)
 """
 
 from __future__ import annotations
