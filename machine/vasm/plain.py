@@ -58,19 +58,33 @@ class _Values(dict[str, Any]):
         return value
 
 
+_PLAIN_OPS = {op.mnemonic: (op.engine, op.name, kinds)
+              for op in OPS if (kinds := QUICK_KINDS[op.mnemonic])}
+"""The operations the plain reader reads, by mnemonic: engine, take-home name, operand kinds.
+Operations without operands are left to the careful reader, as they are rare."""
+
+
+class _Operations(dict[str, tuple[Engine, str, tuple[_Values, ...]]]):
+    """By mnemonic: engine, take-home name, and where each operand's value is looked up;
+    filled as mnemonics are met, as a small program meets few of them."""
+
+    def __init__(self, values: dict[str, _Values]):
+        super().__init__()
+        self.values = values
+
+    def __missing__(self, mnemonic: str) -> tuple[Engine, str, tuple[_Values, ...]]:
+        engine, name, kinds = _PLAIN_OPS[mnemonic]  # KeyError: not a plain operation
+        found = self[mnemonic] = (engine, name, tuple(self.values[kind] for kind in kinds))
+        return found
+
+
 class PlainBundles:
     """Builds bundles from plain lines; one per parse, as names resolve per program."""
 
     def __init__(self, resolver: Resolver):
-        values = {SCRATCH: _Values(SCRATCH, resolver.scratch),
-                  TARGET: _Values(TARGET, resolver.target),
-                  IMMEDIATE: _Values(IMMEDIATE, None)}
-        self.ops: dict[str, tuple[Engine, str, tuple[_Values, ...]]] = {
-            op.mnemonic: (op.engine, op.name, tuple(values[kind] for kind in kinds))
-            for op in OPS if (kinds := QUICK_KINDS[op.mnemonic])
-        }
-        """By mnemonic: engine, take-home name, and where each operand's value is looked up.
-        Operations without operands are left to the careful reader, as they are rare."""
+        self.ops = _Operations({SCRATCH: _Values(SCRATCH, resolver.scratch),
+                                TARGET: _Values(TARGET, resolver.target),
+                                IMMEDIATE: _Values(IMMEDIATE, None)})
 
     def build(self, rows: list[Row]) -> tuple[Bundle, Positions] | None:
         """The bundle of a line and its continuation lines, or None to read it carefully."""
