@@ -344,6 +344,7 @@ class _Shape:
     by vector."""
 
     spec: OpSpec
+    arity: int
     words: tuple[int, ...]
     """Positions of the operands naming one word."""
     vectors: tuple[int, ...]
@@ -367,7 +368,7 @@ def _shape_of(spec: OpSpec) -> _Shape | None:
     vectors = tuple(i for i, kind in enumerate(spec.operands) if kind.is_vector)
     plain = (None if offset is not None else _VECTORS if not words
              else _WORDS if not vectors else None)
-    return _Shape(spec, words, vectors, offset, plain)
+    return _Shape(spec, spec.arity, words, vectors, offset, plain)
 
 
 _SHAPES: dict[Engine, dict[str, _Shape]] = {engine: {} for engine in Engine}
@@ -420,13 +421,13 @@ def _gather(program: Program, shapes: dict[Engine, dict[str, _Shape]],
     words, vectors = operands.words, operands.vectors
     others: list[Slot] = []
     sound = True
+    debug = Engine.DEBUG
     for bundle, _ in program.bundle_uses:
         groups = bundle.groups
         if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
             sound = False
         for engine, slots in groups:
-            if (limits is not None and engine is not Engine.DEBUG
-                    and len(slots) > limits.get(engine, 0)):
+            if limits is not None and engine is not debug and len(slots) > limits.get(engine, 0):
                 sound = False
             by_name = shapes.get(engine, _NO_SHAPES)
             for slot in slots:
@@ -434,7 +435,7 @@ def _gather(program: Program, shapes: dict[Engine, dict[str, _Shape]],
                     sound = False
                 shape = by_name.get(slot.name)
                 args = slot.args
-                if shape is None or len(args) != shape.spec.arity:
+                if shape is None or len(args) != shape.arity:
                     others.append(slot)
                 elif shape.plain is _WORDS:  # the common cases, inline
                     words += args
