@@ -8,7 +8,7 @@ never discovered halfway through a run.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -163,6 +163,12 @@ class Program:
         distinct = dict(zip(map(id, self.bundles), self.bundles, strict=True))
         return tuple((bundle, uses[key]) for key, bundle in distinct.items())
 
+    @cached_property
+    def survey(self) -> _Survey:
+        """Every slot's operands gathered at once, for validation and the scratch score."""
+        with collector_paused():  # many small lists, none in cycles
+            return _survey(self)
+
     def instruction_count(self) -> int:
         """Non-debug slots: the `instructions` score."""
         return sum(uses * sum(len(slots) for engine, slots in bundle.groups
@@ -173,11 +179,11 @@ class Program:
         """Every scratch word any slot names (vector lanes included): the `scratch` score."""
         # Operands of operations that name only addresses are gathered in bulk; the few
         # other slots are looked at one by one, each distinct slot once.
-        operands, others, _ = _gather(self, _SHAPES, None)
-        words = set(operands.words)
-        for first in set(operands.vectors):
+        survey = self.survey
+        words = set(survey.operands.words)
+        for first in set(survey.operands.vectors):
             words.update(range(first, first + vlen))
-        for slot in {slot for slot in others if not slot.is_debug}:
+        for slot in {slot for slot in survey.others if not slot.is_debug}:
             if (spec := slot.spec) is not None:
                 for first, last, _ in spec.scratch_spans(slot.args, vlen):
                     words.update(range(first, last + 1))
@@ -325,16 +331,18 @@ def _valid_in_bulk(program: Program, config: MachineConfig) -> bool:
 
     Valid programs are the common case, and on unrolled kernels, where slots rarely
     repeat, the careful pass costs more than a run of the reference simulator. Here
-    the operands of all slots are checked at once (types, then the lowest and the
-    highest address) by C-level builtins.
+    the program's survey (its operands gathered once, whatever the machine) is held
+    against the machine: operand types and the lowest and highest address at once, by
+    C-level builtins, and the few slots the survey could not gather one by one.
     """
-    shapes = {engine: {name: shape for name, shape in by_name.items() if config.allows(shape.spec)}
-              for engine, by_name in _SHAPES.items()}
-    with collector_paused():  # many small lists, none in cycles
-        operands, others, sound = _gather(program, shapes, config.slot_limits)
+    survey = program.survey
     known: dict[_Key, list[str]] = {}
-    return (sound and operands.fit(config.scratch_size, config.vlen)
-            and not any(_known_problems(slot, config, known) for slot in others))
+    return (survey.sound
+            and all(count <= (config.slot_limit(engine) or 0)
+                    for engine, count in survey.widest.items() if engine is not Engine.DEBUG)
+            and all(config.allows(spec) for spec in survey.gathered_ops)
+            and survey.operands.fit(config.scratch_size, config.vlen)
+            and not any(_known_problems(slot, config, known) for slot in survey.others))
 
 
 @dataclass(frozen=True)
@@ -411,25 +419,40 @@ class _Operands:
                                                (self.displaced, 0, IMMEDIATE_LIMIT)))
 
 
-def _gather(program: Program, shapes: dict[Engine, dict[str, _Shape]],
-            limits: Mapping[Engine, int] | None) -> tuple[_Operands, list[Slot], bool]:
-    """The operands of the slots of every distinct bundle whose operation `shapes` has
-    (with the right number of operands), the other slots, and whether the bundles break
-    no rule of their own: no engine twice, no more slots than `limits` allow (when given),
-    no slot under another engine's name."""
+@dataclass(frozen=True)
+class _Survey:
+    """What a program's slots name and use, gathered once (a program is immutable) and
+    independent of any machine: validation holds it against a machine, and the scratch
+    score counts its words."""
+
+    operands: _Operands
+    """The operands of every slot whose operation names only addresses (`_SHAPES`)."""
+    others: tuple[Slot, ...]
+    """The other slots (immediates, targets, debug operands, a wrong operand count)."""
+    gathered_ops: frozenset[OpSpec]
+    """The operations of the gathered slots."""
+    widest: dict[Engine, int]
+    """The most slots of each engine in one bundle."""
+    sound: bool
+    """No engine twice in a bundle, no slot under another engine's name."""
+
+
+def _survey(program: Program) -> _Survey:
     operands = _Operands()
     words, vectors = operands.words, operands.vectors
     others: list[Slot] = []
+    names: dict[Engine, set[str]] = {}
+    widest: dict[Engine, int] = {}
     sound = True
-    debug = Engine.DEBUG
     for bundle, _ in program.bundle_uses:
         groups = bundle.groups
         if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
             sound = False
         for engine, slots in groups:
-            if limits is not None and engine is not debug and len(slots) > limits.get(engine, 0):
-                sound = False
-            by_name = shapes.get(engine, _NO_SHAPES)
+            if len(slots) > widest.get(engine, 0):
+                widest[engine] = len(slots)
+            by_name = _SHAPES.get(engine, _NO_SHAPES)
+            gathered = names.setdefault(engine, set())
             for slot in slots:
                 if slot.engine is not engine:
                     sound = False
@@ -437,13 +460,18 @@ def _gather(program: Program, shapes: dict[Engine, dict[str, _Shape]],
                 args = slot.args
                 if shape is None or len(args) != shape.arity:
                     others.append(slot)
-                elif shape.plain is _WORDS:  # the common cases, inline
+                    continue
+                if shape.plain is _WORDS:  # the common cases, inline
                     words += args
                 elif shape.plain is _VECTORS:
                     vectors += args
                 elif not operands.add(args, shape):
                     others.append(slot)
-    return operands, others, sound
+                    continue
+                gathered.add(slot.name)
+    ops = frozenset(_SHAPES[engine][name].spec for engine, found in names.items()
+                    for name in found)
+    return _Survey(operands, tuple(others), ops, widest, sound)
 
 
 _NO_SHAPES: dict[str, _Shape] = {}
