@@ -395,12 +395,32 @@ def test_structural_errors_and_bad_memory_are_refused_as_the_reference_refuses_t
             run_program(bad, [0])
         assert str(engine_error.value) == str(reference_error.value)
     good = program_of({"load": [("const", 0, 1)]})
-    for memory in ([1, -1], [True], [2**32], [1.0]):
+    for memory in ([1, -1], [True], [2**32], [2**70], [1.0]):
         with pytest.raises(ValueError) as engine_error:
             run_many(good, [[0], memory])
         with pytest.raises(ValueError) as reference_error:
             run_program(good, memory)
         assert str(engine_error.value) == str(reference_error.value)
+
+
+@pytest.mark.parametrize("memories", [
+    [[5, 2**32], [1, -1, 3]],          # two bad images of different sizes (other batches)
+    [[0, 0, 0], [1, -1, 3], [2**33]],  # the first bad one is not in the first batch
+    [[0], [4, True], [-1]],            # a bad type after a good image, a bad range after it
+])
+def test_of_several_bad_images_the_first_is_named_as_the_reference_names_it(
+        memories: list[list[Any]]) -> None:
+    good = program_of({"load": [("const", 0, 1)]})
+    with pytest.raises(ValueError) as engine_error:
+        run_many(good, memories)
+    first_error = None
+    for memory in memories:
+        try:
+            run_program(good, memory)
+        except ValueError as error:
+            first_error = str(error)
+            break
+    assert str(engine_error.value) == first_error
 
 
 def test_a_fault_the_reference_does_not_see_leaves_results_exact(

@@ -25,7 +25,6 @@ from machine.config import TAKEHOME, MachineConfig
 from machine.engine.compile import Unsupported, shape_of
 from machine.engine.run import Runner
 from machine.engine.steps import Batch
-from machine.isa import WORD_MASK
 from machine.program import Program, check
 from machine.simulator import RunResult, check_memory, run_program
 
@@ -51,7 +50,7 @@ def run_many(program: Program, memories: Sequence[Sequence[int]],
 def _run_many(program: Program, memories: Sequence[Sequence[int]],
               config: MachineConfig) -> list[RunResult]:
     check(program, config)
-    images = [_words(memory) for memory in memories]
+    images = _images(memories)
     if config.n_cores != 1:
         return [run_program(program, image, config) for image in images]
     try:
@@ -67,7 +66,12 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
         per_batch = max(1, min(BATCH_LIMIT, BATCH_WORDS // max(1, size)))
         for first in range(0, len(seeds), per_batch):
             chunk = seeds[first:first + per_batch]
-            memory = np.array([images[seed] for seed in chunk], dtype=np.uint32).T
+            try:
+                memory = np.array([images[seed] for seed in chunk], dtype=np.uint32).T
+            except OverflowError:  # a word outside 0..2^32-1: the reference names the first
+                for image in images:
+                    check_memory(image)
+                raise
             batches.append(Batch(list(chunk), np.zeros((scratch_rows, len(chunk)), np.uint32),
                                  np.ascontiguousarray(memory).reshape(-1), config.vlen,
                                  0, 0, []))
@@ -76,14 +80,18 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
 
 
 
-def _words(memory: Sequence[int]) -> list[int]:
-    """A copy of an image, refused exactly as the reference refuses it; checked here
-    with C-level builtins first, since the word-by-word check costs more than a run."""
-    words = list(memory)
-    if not words or (set(map(type, words)) == {int} and min(words) >= 0
-                     and max(words) <= WORD_MASK):
-        return words
-    return check_memory(words)
+def _images(memories: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Copies of the images, refused exactly as the reference refuses them. The types of
+    all words are checked here at once by C-level builtins (a word-by-word check costs more
+    than a run); their range is checked as numpy converts them to uint32, which refuses
+    any int outside it."""
+    images = [list(memory) for memory in memories]
+    types: set[type] = set()
+    for words in images:
+        types.update(map(type, words))
+    if types <= {int}:
+        return images
+    return [check_memory(words) for words in images]
 
 
 __all__ = ["run_many"]

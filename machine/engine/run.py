@@ -155,7 +155,8 @@ class Runner:
         return bool(batch.live)
 
     def _finish(self, batch: Batch) -> None:
+        memories = batch.memories()
         for column in batch.live:
             self.results[batch.seeds[column]] = RunResult(  # type: ignore[index]
-                batch.cycle, batch.column_memory(column), None, False,
+                batch.cycle, memories[column], None, False,
                 (tuple(batch.column_trace(column)),))
