@@ -72,9 +72,10 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
                 for image in images:
                     check_memory(image)
                 raise
+            flat = np.ascontiguousarray(memory).reshape(-1)
             batches.append(Batch(list(chunk), np.zeros((scratch_rows, len(chunk)), np.uint32),
-                                 np.ascontiguousarray(memory).reshape(-1), config.vlen,
-                                 0, 0, []))
+                                 flat, config.vlen, 0, 0, [],
+                                 [images[seed] for seed in chunk], flat.copy()))
     results = Runner(program, shape, config).run(batches)
     return [results[seed] for seed in range(len(images))]
 

@@ -62,13 +62,18 @@ class Batch:
     over them use."""
 
     def __init__(self, seeds: list[int | None], scratch: np.ndarray, memory: np.ndarray,
-                 vlen: int, pc: int, cycle: int, traces: list[np.ndarray]):
+                 vlen: int, pc: int, cycle: int, traces: list[np.ndarray],
+                 images: list[list[int]], initial: np.ndarray):
         self.seeds = seeds
         """The seed (index into the caller's memories) of each column; None for a column
         whose seed left the batch (it then mirrors a live column, see `retire`)."""
         self.size = len(seeds)
         self.scratch = scratch
         self.memory = memory
+        self.images = images
+        """Each column's memory image as the run began, as a list of ints."""
+        self.initial = initial
+        """The same images in `memory`'s layout: what a finished memory is compared with."""
         self.vlen = vlen
         self.pc = pc
         self.cycle = cycle
@@ -140,8 +145,21 @@ class Batch:
         return self.memory.reshape(-1, self.size)[:, column].tolist()
 
     def memories(self) -> list[list[int]]:
-        """Every column's memory (one conversion for all, cheaper than one per column)."""
-        return self.memory.reshape(-1, self.size).T.tolist()  # type: ignore[no-any-return]
+        """Every column's memory as a list of ints. Making an int object of every word
+        costs more than the run of an unrolled kernel at many seeds, and a run changes few
+        words: each column's image is copied and only the words that changed are made."""
+        final = self.memory.reshape(-1, self.size)
+        rows = np.flatnonzero((final != self.initial.reshape(-1, self.size)).any(axis=1))
+        if 4 * len(rows) > len(final):
+            return final.T.tolist()  # type: ignore[no-any-return]
+        addresses = rows.tolist()
+        memories = []
+        for image, words in zip(self.images, final[rows].T.tolist(), strict=True):
+            memory = image.copy()
+            for address, word in zip(addresses, words, strict=True):
+                memory[address] = word
+            memories.append(memory)
+        return memories
 
     def column_scratch(self, column: int, scratch_size: int) -> list[int]:
         return self.scratch[:scratch_size, column].tolist()
@@ -165,9 +183,11 @@ class Batch:
     def split(self, columns: np.ndarray, pc: int) -> Batch:
         """A new batch of some live columns of this one, at pc."""
         memory = self.memory.reshape(-1, self.size)[:, columns]
+        initial = self.initial.reshape(-1, self.size)[:, columns]
         return Batch([self.seeds[c] for c in columns], self.scratch[:, columns].copy(),
                      np.ascontiguousarray(memory).reshape(-1), self.vlen, pc, self.cycle,
-                     [words[columns] for words in self.traces])
+                     [words[columns] for words in self.traces],
+                     [self.images[c] for c in columns], np.ascontiguousarray(initial).reshape(-1))
 
 
 def nonzero(words: np.ndarray) -> None:
