@@ -80,7 +80,6 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
     return [results[seed] for seed in range(len(images))]
 
 
-
 def _images(memories: Sequence[Sequence[int]]) -> list[list[int]]:
     """Copies of the images, refused exactly as the reference refuses them. The types of
     all words are checked here at once by C-level builtins (a word-by-word check costs more
