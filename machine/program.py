@@ -394,7 +394,9 @@ class _Operands:
     vectors: list[Any] = field(default_factory=list)
     """First addresses of vector operands."""
     displaced: list[Any] = field(default_factory=list)
-    """Operands that name a word once an offset displaces them: they must not be negative."""
+    """Operands that name a word once an offset displaces them. They must not be negative;
+    nor above 2^63, which with the displaced word inside the scratch keeps the offset
+    inside the immediates' range (the offset is then above -2^63 and below the scratch)."""
 
     def add(self, args: tuple[Any, ...], shape: _Shape) -> bool:
         """False (and nothing added) when the slot has an offset and an operand that is not
@@ -416,7 +418,7 @@ class _Operands:
                                  and max(found) + width <= limit)
                    for found, width, limit in ((self.words, 1, scratch_size),
                                                (self.vectors, vlen, scratch_size),
-                                               (self.displaced, 0, IMMEDIATE_LIMIT)))
+                                               (self.displaced, 0, -IMMEDIATE_MIN)))
 
 
 @dataclass(frozen=True)
