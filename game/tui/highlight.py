@@ -18,6 +18,9 @@ from machine.vasm.syntax import ENGINE_BY_NAME, NOP
 
 
 class Token(StrEnum):
+    """What a piece of a line is, mnemonics and engine names aside: those are coloured by
+    their `Engine` (the op table's), which is a span's kind then."""
+
     COMMENT = "comment"
     LABEL = "label"
     DIRECTIVE = "directive"
@@ -26,22 +29,16 @@ class Token(StrEnum):
     SEPARATOR = "separator"
     NAME = "name"
     UNKNOWN_OP = "unknown op"
-    ALU = "alu"
-    VALU = "valu"
-    LOAD = "load"
-    STORE = "store"
-    FLOW = "flow"
-    DEBUG = "debug"
 
 
-ENGINE_TOKENS: dict[Engine, Token] = {engine: Token(engine.value) for engine in Engine}
+Kind = Token | Engine
 
 
 @dataclass(frozen=True)
 class Span:
     start: int
     end: int
-    token: Token
+    token: Kind
 
 
 _PATTERNS = re.compile(r"""
@@ -55,11 +52,11 @@ _PATTERNS = re.compile(r"""
 """, re.VERBOSE)
 
 
-def _token_of_mnemonic(word: str) -> Token:
+def _kind_of_mnemonic(word: str) -> Kind:
     if word == NOP:
         return Token.DIRECTIVE
     spec = BY_MNEMONIC.get(word)
-    return ENGINE_TOKENS[spec.engine] if spec is not None else Token.UNKNOWN_OP
+    return spec.engine if spec is not None else Token.UNKNOWN_OP
 
 
 def line_spans(line: str, labels: Iterable[str] = ()) -> list[Span]:
@@ -75,14 +72,15 @@ def line_spans(line: str, labels: Iterable[str] = ()) -> list[Span]:
         if pending_word is None:
             return
         word = pending_word.group()
+        token: Kind
         if as_label:
             token = Token.LABEL
         elif expect_op:
-            token = _token_of_mnemonic(word)
+            token = _kind_of_mnemonic(word)
             expect_op = False
             after_nop = word == NOP
         elif after_nop and word in ENGINE_BY_NAME:
-            token = ENGINE_TOKENS[ENGINE_BY_NAME[word]]
+            token = ENGINE_BY_NAME[word]
         else:
             token = Token.LABEL if word in label_names else Token.NAME
         spans.append(Span(pending_word.start(), pending_word.end(), token))

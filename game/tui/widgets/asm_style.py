@@ -16,10 +16,12 @@ from rich.style import Style
 from rich.text import Text
 
 from game.tui.highlight import Token, line_spans
+from machine.isa import Engine
 
 MARKS = ("error", "breakpoint", "pc", "fault")
 ASM_COMPONENTS: frozenset[str] = frozenset(
-    {f"asm--{token.name.lower()}" for token in Token} | {f"asm--{mark}" for mark in MARKS})
+    {f"asm--{kind.name.lower()}" for kinds in (Token, Engine) for kind in kinds}
+    | {f"asm--{mark}" for mark in MARKS})
 _WORD_END = re.compile(r"[^\s,|#]*")
 
 
