@@ -394,17 +394,11 @@ class _BundleCompiler:
         reads = ones << a | ones << b
         if self.written & reads:
             a_words, b_words = self.read(a, width), self.read(b, width)
-            d_words = self.span(d, width)
         else:  # the common case, inline
             self.read_words |= reads
-            views = self.rows if width == 1 else self.vectors if width == self.vlen else None
-            if views is None:
-                a_words, b_words = self.span(a, width), self.span(b, width)
-                d_words = self.span(d, width)
-            else:
-                a_words, b_words, d_words = views[a], views[b], views[d]
+            a_words, b_words = self.span(a, width), self.span(b, width)
         self.written |= ones << d
-        self.compute.append((UFUNCS[name], (a_words, b_words, d_words)))
+        self.compute.append((UFUNCS[name], (a_words, b_words, self.span(d, width))))
 
     def land_last_load(self) -> None:
         """Let the bundle's last load gather straight into scratch, as the very last
