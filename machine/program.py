@@ -353,6 +353,7 @@ class _Shape:
 
     spec: OpSpec
     arity: int
+    """spec.arity, kept as a field: the survey reads it for every slot."""
     words: tuple[int, ...]
     """Positions of the operands naming one word."""
     vectors: tuple[int, ...]
