@@ -45,6 +45,11 @@ if TYPE_CHECKING:
     from game.catalog import PuzzleEntry
     from game.pack import Puzzle
 
+SCORE_RULE = 2
+"""The version of the scoring rule (README, "What a score means"). Rule 1 scored cycles
+over the scored seeds only and drew robustness seeds at random; rule 2 runs the puzzle's
+fixed cases, its scored seeds and seeds derived from the program itself, and scores the
+worst of them all. The score store marks rows recorded under an older rule."""
 MAX_MISMATCHES = 5
 """Wrong words listed per test; the rest are counted."""
 ROBUSTNESS_SEED_LIMIT = 2**32
