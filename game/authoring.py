@@ -44,7 +44,7 @@ from game.histogram_build import (
     puzzle_histogram,
     validate_solution,
 )
-from game.inputs import generate_memory, layout
+from game.inputs import PlannedTest, layout, test_inputs, test_plan
 from game.pack import Pack, PackError, PackIssue, Puzzle, load_pack, parse_pack
 from game.pack.lint import lint_pack
 from game.pack.schema import Identifier, Title
@@ -362,37 +362,36 @@ def _puzzle_index(key: str) -> int | None:
 
 
 def _reference_problems(puzzle: Puzzle, seeds: Sequence[int]) -> list[str]:
-    """What goes wrong with the reference on the scored seeds and `seeds`."""
-    plan = [(seed, "scored") for seed in puzzle.scored_seeds]
-    plan += [(seed, "random") for seed in seeds]
-    inputs = [generate_memory(puzzle, seed) for seed, _ in plan]
+    """What goes wrong with the reference on the fixed cases, scored seeds and `seeds`."""
+    plan = test_plan(puzzle, seeds, "random")
+    inputs = test_inputs(puzzle, plan)
     try:
         finals = expected_memories(puzzle, inputs)
     except ReferenceFailure:
         return [_first_failure(puzzle, plan, inputs)]
-    problems = [f"on {kind} seed {seed}: the reference changes the size of memory"
+    problems = [f"on {test.name}: the reference changes the size of memory"
                 f" ({len(memory)} words, then {len(final)})"
-                for (seed, kind), memory, final in zip(plan, inputs, finals, strict=True)
+                for test, memory, final in zip(plan, inputs, finals, strict=True)
                 if len(final) != len(memory)]
     if problems:
         return problems[:1]
     checked = [r for r in layout(puzzle) if r.checked]
-    if all(final[r.start:r.stop] == memory[r.start:r.stop]
+    if all(list(final[r.start:r.stop]) == list(memory[r.start:r.stop])
            for memory, final in zip(inputs, finals, strict=True) for r in checked):
         names = ", ".join(r.name for r in checked)
-        return [f"an empty program would pass: on all {len(plan)} seeds tried the reference"
+        return [f"an empty program would pass: on all {len(plan)} tests tried the reference"
                 f" leaves the checked regions ({names}) as they were"]
     return []
 
 
-def _first_failure(puzzle: Puzzle, plan: Sequence[tuple[int, str]],
-                   inputs: Sequence[list[int]]) -> str:
-    """Run the inputs one at a time to name the first seed the reference fails on."""
-    for (seed, kind), memory in zip(plan, inputs, strict=True):
+def _first_failure(puzzle: Puzzle, plan: Sequence[PlannedTest],
+                   inputs: Sequence[Sequence[int]]) -> str:
+    """Run the inputs one at a time to name the first test the reference fails on."""
+    for test, memory in zip(plan, inputs, strict=True):
         try:
             expected_memories(puzzle, [memory])
         except ReferenceFailure as failure:
-            return f"on {kind} seed {seed}: {failure}"
+            return f"on {test.name}: {failure}"
     raise AssertionError("a reference that failed on all inputs fails on one of them")
 
 

@@ -8,6 +8,11 @@ holding another region's address or length. `layout(puzzle)` places them;
 tree kernel this is exactly the take-home's own generator (node values, then
 walker values), so seed 123 gives the take-home's `test_kernel_cycles` input.
 
+A puzzle's fixed test cases (`case_memory`) start from their own seed's image
+and replace whole random regions, with given words or a named generator
+(zeros, min, max, equal, sorted, reversed, duplicates, extremes), so that the
+edge cases a statement implies are tested on every validation.
+
 Layouts do not depend on the seed: the TUI's memory view and the checks use
 the same `PlacedRegion`s for every test.
 """
@@ -15,11 +20,46 @@ the same `PlacedRegion`s for every test.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from game.pack.schema import Puzzle
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from game.pack.schema import Puzzle, RandomRegion, TestCase
+
+
+TestKind = Literal["case", "scored", "robustness", "random"]
+
+
+@dataclass(frozen=True)
+class PlannedTest:
+    kind: TestKind
+    seed: int
+    case: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"case {self.case!r}" if self.case is not None else f"{self.kind} seed {self.seed}"
+
+
+def test_plan(puzzle: Puzzle, extra: Sequence[int],
+              extra_kind: TestKind = "robustness") -> list[PlannedTest]:
+    """Every test of one validation, in the order they are reported: the fixed cases, the
+    scored seeds, then `extra` seeds (robustness seeds, or a pack test's random ones)."""
+    plan = [PlannedTest("case", case.seed, case.name) for case in puzzle.cases]
+    plan += [PlannedTest("scored", seed) for seed in puzzle.scored_seeds]
+    return plan + [PlannedTest(extra_kind, seed) for seed in extra]
+
+
+def test_inputs(puzzle: Puzzle, plan: Sequence[PlannedTest]) -> list[NDArray[np.uint32]]:
+    """The input image of every planned test."""
+    cases = {case.name: case for case in puzzle.cases}
+    return [case_memory(puzzle, cases[test.case]) if test.case is not None
+            else seed_image(puzzle, test.seed) for test in plan]
+
 
 
 @dataclass(frozen=True)
@@ -63,20 +103,67 @@ def region_at(regions: tuple[PlacedRegion, ...], address: int) -> PlacedRegion |
 
 
 def generate_memory(puzzle: Puzzle, seed: int) -> list[int]:
-    """The input image for a seed: every region in layout order, one generator."""
-    rng = random.Random(seed)
+    """The input image for a seed, as a list of words (to show, print or build from)."""
+    return seed_image(puzzle, seed).tolist()
+
+
+def seed_image(puzzle: Puzzle, seed: int) -> NDArray[np.uint32]:
+    """The input image for a seed: every region in layout order, one generator.
+
+    A uint32 array: four bytes a word, where a list of ints costs about forty, so that
+    the images of a validation's tests (`MAX_TEST_WORDS` words in all) stay small.
+    """
+    return _image(puzzle, random.Random(seed), {})
+
+
+def case_memory(puzzle: Puzzle, case: TestCase) -> NDArray[np.uint32]:
+    """The input image of a fixed test case: its seed's image with the case's regions
+    given word by word (`words`) or remade by a named generator (`fill`)."""
+    return _image(puzzle, random.Random(case.seed), {**case.words, **case.fill})
+
+
+def _image(puzzle: Puzzle, rng: random.Random,
+           given: Mapping[str, Sequence[int] | str]) -> NDArray[np.uint32]:
+    import numpy as np
+
     placed = {region.name: region for region in layout(puzzle)}
-    memory: list[int] = []
+    memory = np.zeros(sum(region.length for region in puzzle.memory), dtype=np.uint32)
     for region in puzzle.memory:
+        at = placed[region.name]
         if region.kind == "words":
-            memory.extend(region.values)
-        elif region.kind == "zeros":
-            memory.extend([0] * region.count)
+            memory[at.start:at.stop] = region.values
         elif region.kind == "random":
-            low, high = region.min, region.max
-            memory.extend(rng.randint(low, high) for _ in range(region.count))
+            # Drawn even when a case replaces them, so that the regions after it hold
+            # what the case's seed gives them.
+            drawn = [rng.randint(region.min, region.max) for _ in range(region.count)]
+            choice = given.get(region.name)
+            words = drawn if choice is None else (
+                choice if not isinstance(choice, str) else fill_words(choice, drawn, region))
+            memory[at.start:at.stop] = words
         elif region.kind == "address":
-            memory.append(placed[region.of].start)
-        else:
-            memory.append(placed[region.of].length)
+            memory[at.start] = placed[region.of].start
+        elif region.kind == "length":
+            memory[at.start] = placed[region.of].length
     return memory
+
+
+def fill_words(fill: str, drawn: list[int], region: RandomRegion) -> list[int]:
+    """The words a named generator (`game.pack.schema.FILLS`) makes of a region's draw."""
+    count = len(drawn)
+    if fill == "zeros":
+        return [0] * count
+    if fill == "min":
+        return [region.min] * count
+    if fill == "max":
+        return [region.max] * count
+    if fill == "equal":
+        return [drawn[0]] * count
+    if fill == "sorted":
+        return sorted(drawn)
+    if fill == "reversed":
+        return sorted(drawn, reverse=True)
+    if fill == "duplicates":
+        return [drawn[i % 3] for i in range(count)]
+    if fill == "extremes":
+        return [region.min if i % 2 else region.max for i in range(count)]
+    raise ValueError(f"unknown fill {fill!r}")

@@ -173,7 +173,7 @@ def reference_program(puzzle: Puzzle) -> Program:
     text; the pack loader shifts them to lines of the pack file.
     """
     assert puzzle.reference.program is not None
-    config = puzzle.machine_config()
+    config = puzzle.machine.config()  # the machine's shape; its cycle limit derives from this
     return check(_parse(puzzle.reference.program, config.vlen), config)
 
 

@@ -5,19 +5,29 @@
 
 A program is first checked against the puzzle's machine (slot limits,
 allowed operations, scratch size): a `machine.program.ProgramError`, located
-file:line:column, means it cannot run at all. Then it runs on the puzzle's
-**scored seeds** (fixed) and on **robustness seeds**, fresh at every
-validation from `random.SystemRandom` (the puzzle's count, 8 by default, as
-the take-home's submission check runs), so that a program that only writes
-the scored seeds' answers fails. Each test compares the checked regions of
-the final memory with the reference's (`game.references`).
+file:line:column, means it cannot run at all. Then it runs every test
+(README, "What a score means"):
 
-Scores (DESIGN.md): `cycles` is the worst case over the scored tests,
-`instructions` the non-debug slots, `scratch` the scratch words the program
-names. A solution passes when every test is correct and the scores its header
-claims (``# cycles: 1234``, ``# instructions: ...``, ``# scratch: ...``)
-equal the measured ones. The report carries the robustness seeds, so any
-failure can be reproduced (`robustness=[seed, ...]`).
+- the puzzle's **fixed cases**: edge cases written in the pack (`game.inputs.case_memory`);
+- its **scored seeds**, fixed in the pack;
+- **robustness seeds** derived from the program itself: SHA-256 of the puzzle id
+  and the program's identity (`machine.identity.content_hash`), the puzzle's
+  count of them (8 by default). The same program always meets the same seeds,
+  so its score is reproducible; a program cannot know them before it is
+  written, since writing answers into it changes them.
+
+Each test compares the checked regions of the final memory with the
+reference's (`game.references`). `cycles` is the **worst** over every test
+run: a program that recognises some inputs and races through them still
+scores what it takes on the others. `instructions` are the non-debug slots,
+`scratch` the scratch words the program names. A solution passes when every
+test is correct and the scores its header claims (``# cycles: 1234``,
+``# instructions: ...``, ``# scratch: ...``) equal the measured ones.
+
+`robustness` may name other seeds (`--robustness-seed`) or another count
+(`--seeds N`: the first N derived seeds, so the default ones are among them);
+such a report is marked `official = False`, and only official reports are
+recorded in score histories and histograms.
 
 `score_solution_file(entry, path)` is the one way a front end (`vliw check`,
 `vliw hist`, `vliw pack test`, the TUI's Run) validates a file: it reads the
@@ -27,16 +37,26 @@ scored into a one-line `SolutionFileError`.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from game.inputs import PlacedRegion, generate_memory, layout, region_at
+from game.inputs import (
+    PlacedRegion,
+    PlannedTest,
+    TestKind,
+    layout,
+    region_at,
+    test_inputs,
+    test_plan,
+)
 from game.references import ReferenceFailure, expected_memories
 from game.runs import run_all
 from machine.config import MachineConfig
+from machine.identity import content_hash
 from machine.loader import load_program
 from machine.program import Program, ProgramError
 from machine.simulator import Fault
@@ -55,7 +75,6 @@ MAX_MISMATCHES = 5
 ROBUSTNESS_SEED_LIMIT = 2**32
 CLAIM_KEYS = ("cycles", "instructions", "scratch")
 
-TestKind = Literal["scored", "robustness"]
 
 
 class ClaimError(ValueError):
@@ -77,6 +96,10 @@ class SolutionFileError(ValueError):
 
 class BrokenReference(SolutionFileError):
     """The puzzle's own reference fails: the pack is at fault, not the solution."""
+
+
+class TooManyTests(SolutionFileError):
+    """More seeds were asked for than the puzzle's memory allows in one validation."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,8 @@ class TestResult:
     mismatches: tuple[Mismatch, ...]
     """The first wrong words, at most MAX_MISMATCHES."""
     wrong_words: int
+    case: str | None = None
+    """The fixed case's name, for kind "case"."""
 
     @property
     def passed(self) -> bool:
@@ -113,7 +138,7 @@ class TestResult:
 
     @property
     def name(self) -> str:
-        return f"{self.kind} seed {self.seed}"
+        return PlannedTest(self.kind, self.seed, self.case).name
 
     def summary(self) -> str:
         """One line: what went wrong, or the cycles."""
@@ -129,6 +154,7 @@ class TestResult:
         return {
             "seed": self.seed,
             "kind": self.kind,
+            "case": self.case,
             "passed": self.passed,
             "cycles": self.cycles,
             "fault": None if self.fault is None else self.fault.to_json(),
@@ -169,6 +195,10 @@ class Report:
     tests: tuple[TestResult, ...]
     claims: dict[str, int] = field(default_factory=dict)
     claim_mismatches: tuple[ClaimMismatch, ...] = ()
+    official: bool = True
+    """Run on the rule's own tests (not seeds chosen by hand or another count): only such
+    reports are recorded in score histories and histograms."""
+    rule: int = SCORE_RULE
 
     @property
     def tests_passed(self) -> bool:
@@ -192,6 +222,8 @@ class Report:
             "puzzle": self.puzzle,
             "passed": self.passed,
             **self.scores.as_dict(),
+            "rule": self.rule,
+            "official": self.official,
             "claims": dict(self.claims),
             "claim_mismatches": [
                 {"metric": m.metric, "claimed": m.claimed, "measured": m.measured}
@@ -202,6 +234,10 @@ class Report:
         }
 
 
+MAX_CLAIM_DIGITS = 12
+"""A claimed score is a whole number of at most this many digits (cycles stay below 10^8)."""
+
+
 def claimed_scores(program: Program) -> dict[str, int]:
     """The scores a program's header claims, or ClaimError."""
     claims = {}
@@ -209,20 +245,36 @@ def claimed_scores(program: Program) -> dict[str, int]:
         if key not in CLAIM_KEYS:
             continue
         text = value.strip().replace("_", "")
-        if not text.isdigit():
-            raise ClaimError(f"the header claims {key} {value.strip()!r}, not a whole number")
+        # ASCII digits only: str.isdigit() also takes '²' and other digits int() refuses.
+        if not (text.isascii() and text.isdigit() and len(text) <= MAX_CLAIM_DIGITS):
+            shown = text if len(text) <= 20 else text[:20] + "..."
+            raise ClaimError(f"the header claims {key} {shown!r}, not a whole number"
+                             f" of at most {MAX_CLAIM_DIGITS} digits")
         claims[key] = int(text)
     return claims
 
 
 def fresh_seeds(count: int) -> list[int]:
+    """Seeds nobody can predict: for testing a pack's reference, never for scoring."""
     generator = random.SystemRandom()
     return [generator.randrange(ROBUSTNESS_SEED_LIMIT) for _ in range(count)]
 
 
+def derived_seeds(puzzle_id: str, program: Program, count: int) -> list[int]:
+    """The robustness seeds of a program on a puzzle: the first `count` of an endless
+    sequence drawn from SHA-256 of the rule, the puzzle and the program's identity."""
+    identity = content_hash(program)
+    seeds = []
+    for index in range(count):
+        text = f"vliw robustness seeds/rule {SCORE_RULE}/{puzzle_id}/{identity}/{index}"
+        digest = hashlib.sha256(text.encode("utf-8")).digest()
+        seeds.append(int.from_bytes(digest[:8], "big") % ROBUSTNESS_SEED_LIMIT)
+    return seeds
+
+
 def measure_static(puzzle: Puzzle, program: Program) -> tuple[int, int]:
     """(instructions, scratch) of a program on the puzzle's machine."""
-    vlen = puzzle.machine_config().vlen
+    vlen = puzzle.machine.vlen
     return program.instruction_count(), len(program.scratch_footprint(vlen))
 
 
@@ -230,49 +282,60 @@ def score_program(puzzle: Puzzle, program: Program, *, puzzle_id: str | None = N
                   robustness: int | Sequence[int] | None = None) -> Report:
     """Validate and score; ProgramError if the program cannot run on the puzzle's machine.
 
-    `robustness`: how many fresh seeds (default: the puzzle's count), or the
-    exact seeds to use (to reproduce a report). Raises ClaimError for a
-    malformed claim and game.references.ReferenceFailure if the puzzle's own
-    reference fails (a broken pack).
+    `robustness`: how many derived seeds (default: the puzzle's count), or the exact
+    seeds to use. Raises ClaimError for a malformed claim, TooManyTests when the tests
+    would hold more than MAX_TEST_WORDS memory words, and
+    game.references.ReferenceFailure if the puzzle's own reference fails (a broken pack).
     """
-    config = puzzle.machine_config()
+    from game.pack.schema import MAX_TEST_WORDS
+
+    puzzle_id = puzzle_id or puzzle.id
     claims = claimed_scores(program)
+    official = robustness is None or robustness == puzzle.robustness_seeds
     if robustness is None:
         robustness = puzzle.robustness_seeds
-    extra = fresh_seeds(robustness) if isinstance(robustness, int) else list(robustness)
-    plan: list[tuple[int, TestKind]] = [(seed, "scored") for seed in puzzle.scored_seeds]
-    plan += [(seed, "robustness") for seed in extra]
+    if isinstance(robustness, int):
+        robustness = derived_seeds(puzzle_id, program, robustness)
+    plan = test_plan(puzzle, robustness)
+    words = sum(region.length for region in puzzle.memory) * len(plan)
+    if words > MAX_TEST_WORDS:
+        raise TooManyTests(f"{puzzle_id}: {len(plan)} tests of {words // len(plan)} memory"
+                           f" words each exceed the limit of {MAX_TEST_WORDS} words in one"
+                           " validation; ask for fewer seeds")
 
-    inputs = [generate_memory(puzzle, seed) for seed, _ in plan]
+    inputs = test_inputs(puzzle, plan)
     expected = expected_memories(puzzle, inputs)
-    results = run_all(program, inputs, config)  # checks the program first: ProgramError
+    results = run_all(program, inputs, puzzle.machine_config())  # ProgramError first
     regions = tuple(r for r in layout(puzzle) if r.checked)
-    tests = tuple(_test_result(seed, kind, result.cycles, result.fault, result.memory, want,
-                               regions)
-                  for (seed, kind), result, want in zip(plan, results, expected, strict=True))
+    tests = tuple(_test_result(test, result.cycles, result.fault, result.memory, want, regions)
+                  for test, result, want in zip(plan, results, expected, strict=True))
 
     instructions, scratch = measure_static(puzzle, program)
-    cycles = max(t.cycles for t in tests if t.kind == "scored")
-    scores = Scores(cycles, instructions, scratch)
+    scores = Scores(max(t.cycles for t in tests), instructions, scratch)
     mismatches = tuple(ClaimMismatch(metric, claimed, scores.get(metric))
                        for metric, claimed in claims.items() if claimed != scores.get(metric))
-    return Report(puzzle_id or puzzle.id, scores, tests, claims, mismatches)
+    return Report(puzzle_id, scores, tests, claims, mismatches, official)
 
 
-def _test_result(seed: int, kind: TestKind, cycles: int, fault: Fault | None,
-                 actual: Sequence[int], expected: Sequence[int],
-                 regions: tuple[PlacedRegion, ...]) -> TestResult:
+def _test_result(test: PlannedTest, cycles: int, fault: Fault | None, actual: Sequence[int],
+                 expected: Sequence[int], regions: tuple[PlacedRegion, ...]) -> TestResult:
     if fault is not None:
-        return TestResult(seed, kind, cycles, fault, (), 0)
-    wrong = [address for region in regions for address in range(region.start, region.stop)
-             if actual[address] != expected[address]]
+        return TestResult(test.seed, test.kind, cycles, fault, (), 0, test.case)
+    import numpy as np
+
+    got = np.asarray(actual, dtype=np.uint32)
+    want = np.asarray(expected, dtype=np.uint32)
+    wrong = [int(address) + region.start for region in regions
+             for address in np.flatnonzero(got[region.start:region.stop]
+                                           != want[region.start:region.stop])]
     mismatches = []
     for address in wrong[:MAX_MISMATCHES]:
         region = region_at(regions, address)
         assert region is not None
         mismatches.append(Mismatch(address, region.name, address - region.start,
-                                   expected[address], actual[address]))
-    return TestResult(seed, kind, cycles, None, tuple(mismatches), len(wrong))
+                                   int(want[address]), int(got[address])))
+    return TestResult(test.seed, test.kind, cycles, None, tuple(mismatches), len(wrong),
+                      test.case)
 
 
 def score_solution_file(entry: PuzzleEntry, path: Path, *,
@@ -288,7 +351,7 @@ def score_solution_file(entry: PuzzleEntry, path: Path, *,
     naming another puzzle is an error. Raises SolutionFileError (or its
     BrokenReference) with the message every front end shows.
     """
-    vlen = entry.puzzle.machine_config().vlen
+    vlen = entry.puzzle.machine.vlen
     try:
         if program is None or vlen != MachineConfig().vlen:
             program = load_program(path, vlen)

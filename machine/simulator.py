@@ -162,9 +162,15 @@ def _decode(program: Program) -> list[_Decoded]:
     return decoded
 
 
+def as_words(memory: Sequence[int]) -> list[int]:
+    """A list copy of an image given as a sequence of ints or a numpy array of words."""
+    tolist = getattr(memory, "tolist", None)
+    return tolist() if callable(tolist) else list(memory)
+
+
 def check_memory(memory: Sequence[int]) -> list[int]:
     """A copy of a memory image, or ValueError naming the first word that is not a word."""
-    words = list(memory)
+    words = as_words(memory)
     for addr, word in enumerate(words):
         if not isinstance(word, int) or isinstance(word, bool) or not 0 <= word <= WORD_MASK:
             raise ValueError(f"memory word {addr} is {word!r}, not an integer in 0..2^32-1")

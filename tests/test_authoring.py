@@ -154,7 +154,7 @@ def test_a_reference_that_does_nothing_fails_because_the_empty_program_would_pas
     edit(starter, "    store address, total\n", "    nop\n")
     code, _, err = run(capsys, "pack", "test", str(starter))
     assert code == 1
-    assert ("fizz/sum: reference: an empty program would pass: on all 11 seeds tried the"
+    assert ("fizz/sum: reference: an empty program would pass: on all 11 tests tried the"
             " reference leaves the checked regions (total) as they were") in err
 
 

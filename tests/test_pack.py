@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.cli import main
+from game.limits import EXPECTED_CYCLE_LIMIT
 from game.pack import MAX_MEMORY_WORDS, MAX_PACK_BYTES, PackError, load_pack, parse_pack
 from game.pack.lint import lint_pack
 from game.paths import PUZZLES_DIR
@@ -84,7 +85,9 @@ def test_the_base_pack_loads_with_its_machine_and_layout() -> None:
     assert config.allowed_ops == frozenset(BY_MNEMONIC) - {"mul", "multiply_add"}
     assert sevens.machine_config().allowed_ops is None
     assert sevens.primary_metric == "instructions"
-    assert sevens.robustness_seeds == 8 and sevens.cycle_limit == 1_000_000
+    assert sevens.robustness_seeds == 8 and sevens.cycle_limit is None
+    # no limit in the pack: expected outputs have no program to scale one to
+    assert sevens.machine_config().max_cycles == EXPECTED_CYCLE_LIMIT
     assert sevens.marks[0].label == "two consts and two stores"
 
 

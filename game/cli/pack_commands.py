@@ -25,7 +25,8 @@ from game.catalog import Catalog, CatalogError, PuzzleEntry
 from game.cli.common import EXIT_INVALID, EXIT_OK, CliError, print_json
 from game.inputs import generate_memory, layout
 from game.pack import PackError, json_schema
-from game.pack.lint import lint_pack
+from game.pack.lint import lint_pack, pack_warnings
+from game.pack.loader import parse_pack, read_pack_text
 
 WORDS_PER_LINE = 8
 
@@ -52,14 +53,19 @@ def _existing(path: str) -> str:
 
 def run_lint(args: argparse.Namespace) -> int:
     failed = False
+    warnings = []
     for path in args.files:
         issues = lint_pack(path)
         for issue in issues:
             print(issue, file=sys.stderr)
         if issues:
             failed = True
-        else:
-            print(f"{path}: ok")
+            continue
+        print(f"{path}: ok")
+        text = read_pack_text(Path(path))
+        warnings += pack_warnings(parse_pack(text, path), text, path)
+    for warning in warnings:  # after every error: they do not fail the lint
+        print(warning, file=sys.stderr)
     return EXIT_INVALID if failed else EXIT_OK
 
 

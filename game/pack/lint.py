@@ -2,7 +2,7 @@
 
 A reference that fails its own puzzle makes the pack unusable: a built-in
 that cannot read the puzzle's layout, an embedded program that faults or
-hits the cycle limit on a scored seed. Running references costs a
+hits the cycle limit on a fixed case or a scored seed. Running references costs a
 simulation, so loading a pack does not do it; linting does. Every issue is
 located like the loader's (``file:line: dotted.key: message``).
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.inputs import generate_memory
+from game.inputs import test_inputs, test_plan
 from game.pack.loader import PackError, PackIssue, dotted_key, parse_pack, read_pack_text
 from game.pack.locate import Locator
+from game.pack.schema import Pack
 from game.paths import PUZZLES_DIR
 from game.references import ReferenceFailure, expected_memories
 
@@ -35,7 +36,7 @@ def lint_pack(path: str | Path) -> list[PackIssue]:
                                 f"a shipped pack's file must be named {pack.id}.toml"))
     for p, puzzle in enumerate(pack.puzzles):
         at = ("puzzle", p, "reference")
-        inputs = [generate_memory(puzzle, seed) for seed in puzzle.scored_seeds]
+        inputs = test_inputs(puzzle, test_plan(puzzle, ()))
         try:
             finals = expected_memories(puzzle, inputs)
         except ReferenceFailure as failure:
@@ -45,3 +46,13 @@ def lint_pack(path: str | Path) -> list[PackIssue]:
             issues.append(PackIssue(where, locator.line(at), dotted_key(at),
                                     "the reference changes the size of memory"))
     return issues
+
+
+def pack_warnings(pack: Pack, text: str, where: str) -> list[PackIssue]:
+    """What a pack may ship with but should not: a puzzle without fixed test cases is
+    tested on random inputs only, which rarely hit its boundaries."""
+    locator = Locator(text)
+    return [PackIssue(where, locator.line(("puzzle", p, "id")), dotted_key(("puzzle", p)),
+                      "warning: no fixed test cases ([[puzzle.cases]]); random seeds rarely"
+                      " hit a puzzle's boundaries (0, the largest word, ties, duplicates)")
+            for p, puzzle in enumerate(pack.puzzles) if not puzzle.cases]

@@ -9,7 +9,9 @@ program is machine assembly, run only by the machine's simulator.
 Checks beyond the schema: unique puzzle ids and region names; `of` and
 `check` naming regions that exist; expected outputs naming checked regions
 with their exact lengths; marks and best scores on the puzzle's metrics;
-the memory image within `MAX_MEMORY_WORDS`; an embedded reference program
+the memory image within `MAX_MEMORY_WORDS` and all of one validation's tests
+within `MAX_TEST_WORDS`; fixed cases that give whole random regions words in
+their range; an embedded reference program
 that parses and fits the puzzle's machine. Running the references
 (`vliw pack lint`) is `lint_pack`'s job, not the loader's: loading stays fast.
 """
@@ -26,7 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from game.pack.locate import Locator
-from game.pack.schema import MAX_MEMORY_WORDS, Pack, Puzzle
+from game.pack.schema import MAX_MEMORY_WORDS, MAX_TEST_WORDS, Pack, Puzzle
 from game.references import reference_program
 from machine.program import ProgramError
 
@@ -239,6 +241,50 @@ def _puzzle_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], st
     for s, seed in enumerate(puzzle.scored_seeds):
         if seed in puzzle.scored_seeds[:s]:
             yield ("scored_seeds", s), f"seed {seed} is listed twice"
+    yield from _case_problems(puzzle)
+    tests = len(puzzle.cases) + len(puzzle.scored_seeds) + puzzle.robustness_seeds
+    if total <= MAX_MEMORY_WORDS and total * tests > MAX_TEST_WORDS:
+        yield ("memory",), (f"{tests} tests (cases, scored and robustness seeds) of {total}"
+                            f" words each make {total * tests} words; one validation is"
+                            f" limited to {MAX_TEST_WORDS}")
+
+
+def _case_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Cases give words to random regions only (the inputs), within their range."""
+    regions = {region.name: region for region in puzzle.memory}
+    names: set[str] = set()
+    for c, case in enumerate(puzzle.cases):
+        at: tuple[str | int, ...] = ("cases", c)
+        if case.name in names:
+            yield (*at, "name"), f"case name {case.name!r} is used twice"
+        names.add(case.name)
+        if not case.words and not case.fill:
+            yield at, "a case gives no words and no fill: it is a scored seed, list it there"
+        for key, given in (("words", case.words), ("fill", case.fill)):
+            for name in given:
+                region = regions.get(name)
+                if region is None:
+                    yield (*at, key, name), f"no region named {name!r} in this puzzle's memory"
+                elif region.kind != "random":
+                    yield (*at, key, name), (f"region {name!r} is {region.kind!r}; cases set"
+                                             " only random regions (the puzzle's inputs)")
+                elif key == "fill" and name in case.words:
+                    yield (*at, key, name), f"region {name!r} is given both words and a fill"
+                elif key == "words":
+                    yield from _case_word_problems((*at, key, name), region, case.words[name])
+                elif case.fill[name] == "zeros" and region.min > 0:
+                    yield (*at, key, name), (f"region {name!r} holds words from {region.min}"
+                                             " up; zeros are not among its inputs")
+
+
+def _case_word_problems(at: tuple[str | int, ...], region: Any,
+                        words: Sequence[int]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if len(words) != region.count:
+        yield at, f"region {region.name!r} has {region.count} words, not {len(words)}"
+    outside = [w for w in words if not region.min <= w <= region.max]
+    if outside:
+        yield at, (f"{outside[0]} is outside region {region.name!r}'s range"
+                   f" {region.min}..{region.max}")
 
 
 def _expected_problems(puzzle: Puzzle,

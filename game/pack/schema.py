@@ -60,6 +60,7 @@ exist, unique ids, sizes).
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -76,6 +77,11 @@ MAX_SCRATCH_WORDS = 1 << 16
 MAX_SEEDS = 64
 """Scored seeds of a puzzle, and robustness seeds of one validation."""
 MAX_CYCLE_LIMIT = DEFAULT_MAX_CYCLES
+MAX_CASES = 64
+"""Fixed test cases of a puzzle."""
+MAX_TEST_WORDS = 1 << 22
+"""Memory words of all of one validation's tests together (memory size x tests): 16 MB as
+uint32 images, so that no pack, however small its file, makes a validation large."""
 MAX_TEXT_CHARS = 20_000
 """Characters of a description."""
 MAX_PROGRAM_CHARS = 200_000
@@ -223,6 +229,33 @@ Region = Annotated[
 ]
 
 
+FILLS = ("zeros", "min", "max", "equal", "sorted", "reversed", "duplicates", "extremes")
+"""Named generators of a test case: what they make of a random region's words, drawn
+from the case's seed (`game.inputs.fill_words`): all 0, all the region's min, all its max,
+all the first word drawn, the words sorted up, sorted down, only three distinct words,
+and max and min alternating."""
+
+Fill = Literal["zeros", "min", "max", "equal", "sorted", "reversed", "duplicates", "extremes"]
+CaseName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.,=<>+-]*$", max_length=64)]
+
+
+class TestCase(Strict):
+    """A fixed test, run on every validation beside the seeds: an input at a boundary the
+    puzzle's statement implies (0, 2^32-1, ties, duplicates, sorted input, ...).
+
+    Its image is `seed`'s, with some random regions replaced: given word by word in
+    `words`, or made by a generator named in `fill`."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    name: CaseName
+    seed: Seed = 0
+    words: dict[RegionName, list[Word]] = Field(
+        default_factory=dict, description="Exact words for random regions (all of them).")
+    fill: dict[RegionName, Fill] = Field(
+        default_factory=dict, description=f"A named generator per random region: {FILLS}.")
+
+
 class Reference(Strict):
     """Where the expected final memory comes from: exactly one of the three keys."""
 
@@ -260,7 +293,11 @@ class Puzzle(Strict):
     reference: Reference
     scored_seeds: Annotated[list[Seed], Field(min_length=1, max_length=MAX_SEEDS)]
     robustness_seeds: Annotated[int, Field(ge=0, le=MAX_SEEDS)] = 8
-    cycle_limit: Annotated[int, Field(ge=1, le=MAX_CYCLE_LIMIT)] = 1_000_000
+    cycle_limit: Annotated[int, Field(ge=1, le=MAX_CYCLE_LIMIT)] | None = Field(
+        None, description=("Cycles a test may take; by default scaled to the reference"
+                           " (game.limits.default_cycle_limit)."))
+    cases: Annotated[list[TestCase], Field(max_length=MAX_CASES)] = Field(
+        default_factory=list, description="Fixed test cases, run on every validation.")
     metrics: Annotated[list[Metric], Field(min_length=1, max_length=3)] = Field(
         default_factory=lambda: list(METRICS),
         description="Scores shown, in order; the first is the puzzle's primary metric.")
@@ -268,13 +305,24 @@ class Puzzle(Strict):
     best: dict[Metric, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="Best known score per metric.")
 
+    @cached_property
+    def derived_cycle_limit(self) -> int:
+        """The cycle limit scaled to the reference (game.limits), worked out once."""
+        from game.limits import default_cycle_limit
+
+        return default_cycle_limit(self)
+
     @property
     def primary_metric(self) -> str:
         return self.metrics[0]
 
-    def machine_config(self) -> MachineConfig:
-        """The machine solutions run on, with the puzzle's cycle limit."""
-        return self.machine.config(self.cycle_limit)
+    def machine_config(self, cycle_limit: int | None = None) -> MachineConfig:
+        """The machine solutions run on, with the puzzle's cycle limit (or the one given)."""
+        if cycle_limit is None:
+            from game.limits import cycle_limit_of
+
+            cycle_limit = cycle_limit_of(self)
+        return self.machine.config(cycle_limit)
 
     def region(self, name: str) -> WordsRegion | ZerosRegion | RandomRegion | AddressRegion \
             | LengthRegion:

@@ -26,7 +26,7 @@ from machine.engine.compile import Unsupported, shape_of
 from machine.engine.run import Runner
 from machine.engine.steps import Batch
 from machine.program import Program, check
-from machine.simulator import RunResult, check_memory, run_program
+from machine.simulator import RunResult, as_words, check_memory, run_program
 
 BATCH_LIMIT = 256
 """Seeds per batch at most: beyond this a batch costs memory and gains nothing."""
@@ -85,7 +85,7 @@ def _images(memories: Sequence[Sequence[int]]) -> list[list[int]]:
     all words are checked here at once by C-level builtins (a word-by-word check costs more
     than a run); their range is checked as numpy converts them to uint32, which refuses
     any int outside it."""
-    images = [list(memory) for memory in memories]
+    images = [as_words(memory) for memory in memories]
     types: set[type] = set()
     for words in images:
         types.update(map(type, words))

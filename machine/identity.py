@@ -1,0 +1,43 @@
+"""A program's identity: the hash of what it does, not of how it is written.
+
+Two files are the same program when their bundles are the same in the
+take-home's JSON form without debug slots: names, labels, comments, layout
+and debug slots change nothing. The digest is SHA-256 over the canonical JSON
+text of that list (compact separators, ASCII), so anyone can recompute it from
+the take-home form with a few lines of any language.
+
+It serves as the key of a solution in score histories and histograms, and as
+the source of the seeds a validation draws for the program (game.scoring):
+reproducible for the same program, unknown until the program is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from machine.isa import Engine
+from machine.program import Bundle, Program
+
+
+def content_hash(program: Program) -> str:
+    """The hex SHA-256 of the program's canonical form (see the module docstring).
+
+    Each distinct bundle object is serialised once: unrolled kernels repeat the same
+    bundles thousands of times, and the parsers share equal bundles.
+    """
+    digest = hashlib.sha256(b"[")
+    texts: dict[int, bytes] = {}
+    for index, bundle in enumerate(program.bundles):
+        text = texts.get(id(bundle))
+        if text is None:
+            text = texts[id(bundle)] = _canonical(bundle)
+        digest.update(b"," + text if index else text)
+    digest.update(b"]")
+    return digest.hexdigest()
+
+
+def _canonical(bundle: Bundle) -> bytes:
+    body = {engine.value: [[slot.name, *slot.args] for slot in slots]
+            for engine, slots in bundle.groups if engine != Engine.DEBUG}
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode("ascii")
