@@ -212,6 +212,12 @@ class Report:
     def robustness_seeds(self) -> list[int]:
         return [t.seed for t in self.tests if t.kind == "robustness"]
 
+    def tally(self) -> list[tuple[TestKind, int, int]]:
+        """(kind, correct, run) for each kind of test run, in the order they run."""
+        kinds = dict.fromkeys(t.kind for t in self.tests)
+        return [(kind, sum(t.passed for t in self.tests if t.kind == kind),
+                 sum(t.kind == kind for t in self.tests)) for kind in kinds]
+
     def failures(self) -> list[str]:
         """One line per failed test and per wrong claim."""
         lines = [test.summary() for test in self.tests if not test.passed]

@@ -94,15 +94,17 @@ def _print_report(report: Report) -> None:
     verdict = "PASS" if report.passed else "FAIL"
     scores = report.scores
     print(f"{report.puzzle}: {verdict}  cycles {scores.cycles}  instructions"
-          f" {scores.instructions}  scratch {scores.scratch}")
+          f" {scores.instructions}  scratch {scores.scratch}"
+          + ("" if report.official else "  (not official: seeds chosen by hand)"))
     for test in report.tests:
         if test.kind == "scored" or not test.passed:
             print(f"  {test.summary()}")
-    robust = [t for t in report.tests if t.kind == "robustness"]
-    if robust:
-        correct = sum(t.passed for t in robust)
-        seeds = " ".join(str(t.seed) for t in robust)
-        print(f"  robustness: {correct} of {len(robust)} correct (seeds {seeds})")
+    for kind, correct, run in report.tally():
+        if kind == "case":
+            print(f"  cases: {correct} of {run} correct")
+        elif kind == "robustness":
+            seeds = " ".join(map(str, report.robustness_seeds))
+            print(f"  robustness: {correct} of {run} correct (seeds {seeds})")
     for mismatch in report.claim_mismatches:
         print(f"  {mismatch}")
 

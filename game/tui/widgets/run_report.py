@@ -21,12 +21,11 @@ def scores_line(report: Report, metrics: list[str] | tuple[str, ...]) -> Text:
 
 
 def tests_line(report: Report) -> Text:
-    scored = [t for t in report.tests if t.kind == "scored"]
-    robust = [t for t in report.tests if t.kind == "robustness"]
-    text = Text(f"scored tests: {sum(t.passed for t in scored)} of {len(scored)} correct")
-    if robust:
-        text.append(f" · robustness tests: {sum(t.passed for t in robust)} of {len(robust)}"
-                    f" correct (fresh seeds {' '.join(str(t.seed) for t in robust)})")
+    text = Text(" · ".join(f"{kind} tests: {correct} of {run} correct"
+                           for kind, correct, run in report.tally()))
+    if report.robustness_seeds:
+        text.append(f" (robustness seeds {' '.join(map(str, report.robustness_seeds))},"
+                    " derived from the program)")
     return text
 
 
