@@ -283,8 +283,8 @@ def _case_word_problems(at: tuple[str | int, ...], region: Any,
         yield at, f"region {region.name!r} has {region.count} words, not {len(words)}"
     outside = [w for w in words if not region.min <= w <= region.max]
     if outside:
-        yield at, (f"{outside[0]} is outside region {region.name!r}'s range"
-                   f" {region.min}..{region.max}")
+        yield at, (f"{outside[0]} is outside the range {region.min}..{region.max} of"
+                   f" region {region.name!r}")
 
 
 def _expected_problems(puzzle: Puzzle,
