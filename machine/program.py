@@ -43,6 +43,21 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class OpaqueDebug(Slot):
+    """A debug entry the take-home's machine accepts but that is not ``[name, operand...]``:
+    a bare value in the debug list (``"debug": [5]``), or, with `whole`, the debug engine's
+    entire value (``"debug": "note"``). The take-home's machine never looks inside debug
+    slots, so neither does this one; the value is kept (in `args[0]`) to be written back
+    exactly."""
+
+    whole: bool = False
+
+    @property
+    def value(self) -> Any:
+        return self.args[0]
+
+
+@dataclass(frozen=True)
 class Bundle:
     """One VLIW instruction: engines in the order written, each with its slots.
 
@@ -256,6 +271,8 @@ def _operand_problem(kind: Kind, value: Any, config: MachineConfig) -> str | Non
 
 def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
     """What is wrong with one slot on a machine, as plain messages."""
+    if slot.engine is Engine.DEBUG:
+        return []  # any name, any operands: the take-home's machine never reads them
     spec = slot.spec
     if spec is None:
         return [f"unknown {slot.engine} operation {slot.name!r}"]

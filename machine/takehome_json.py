@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from machine.isa import Engine
-from machine.program import Bundle, Problem, Program, ProgramError, Slot, SourceMap
+from machine.program import Bundle, OpaqueDebug, Problem, Program, ProgramError, Slot, SourceMap
 
 MAX_PROBLEMS = 100
 """Stop collecting problems after this many: the first ones are what a person reads."""
@@ -165,6 +165,14 @@ def _bundle(b: int, raw: object, problems: _Collector) -> Bundle | None:
             ok = False
             continue
         seen.add(engine)
+        if engine is Engine.DEBUG and not _is_sequence(raw_slots):
+            value = _debug_value(raw_slots, problems, b, index)
+            if value is None:
+                ok = False
+            else:
+                groups.append((engine, (value,)))
+                index += 1
+            continue
         if not _is_sequence(raw_slots):
             problems.add(f"{engine}: expected a list of slots, not {describe(raw_slots)}", b)
             ok = False
@@ -181,7 +189,18 @@ def _bundle(b: int, raw: object, problems: _Collector) -> Bundle | None:
     return Bundle(tuple(groups)) if ok else None
 
 
+def _debug_value(raw: object, problems: _Collector, b: int, s: int,
+                 whole: bool = True) -> OpaqueDebug | None:
+    try:
+        return OpaqueDebug(Engine.DEBUG, "", (json_value(raw),), whole)
+    except JsonValueError as error:
+        problems.add(f"debug: {error}", b, s, Engine.DEBUG)
+        return None
+
+
 def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> Slot | None:
+    if engine is Engine.DEBUG and not (_is_sequence(raw) and raw and isinstance(raw[0], str)):
+        return _debug_value(raw, problems, b, s, whole=False)
     if not _is_sequence(raw) or not raw or not isinstance(raw[0], str):
         problems.add(f"expected [operation, operand, ...], not {describe(raw)}", b, s, engine)
         return None
@@ -198,13 +217,17 @@ def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> 
     return Slot(engine, raw[0], tuple(args))
 
 
-def program_to_json(program: Program) -> list[dict[str, list[list[Any]]]]:
+def program_to_json(program: Program) -> list[dict[str, Any]]:
     """The take-home's form of a program: names, labels and comments have no place in it."""
-    return [
-        {engine.value: [[slot.name, *(_copy(arg) for arg in slot.args)] for slot in slots]
-         for engine, slots in bundle.groups}
-        for bundle in program.bundles
-    ]
+    return [{engine.value: _group_json(slots) for engine, slots in bundle.groups}
+            for bundle in program.bundles]
+
+
+def _group_json(slots: tuple[Slot, ...]) -> Any:
+    if len(slots) == 1 and isinstance(slots[0], OpaqueDebug) and slots[0].whole:
+        return _copy(slots[0].value)
+    return [_copy(slot.value) if isinstance(slot, OpaqueDebug)
+            else [slot.name, *(_copy(arg) for arg in slot.args)] for slot in slots]
 
 
 def _copy(arg: Any) -> Any:
