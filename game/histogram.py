@@ -484,7 +484,7 @@ def read_histogram(path: Path) -> Histogram:
         raise HistogramError(f"{path}: {error.size_text} bytes is over the limit of "
                              f"{MAX_HISTOGRAM_BYTES} bytes for a histogram file") from None
     except InputFileError as error:
-        raise HistogramError(f"{path}: cannot read: {error.reason}") from None
+        raise HistogramError(f"{path}: cannot read: {error.detail}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

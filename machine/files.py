@@ -28,11 +28,17 @@ _CHUNK = 1 << 20
 
 
 class InputFileError(ValueError):
-    """A file that cannot be read as input; `reason` is the message without the path."""
+    """A file that cannot be read as input.
 
-    def __init__(self, path: str | os.PathLike[str], reason: str):
+    `reason` is the message without the path ("cannot be read (Permission denied)");
+    `detail` the same without its own "cannot be read", for messages that begin with
+    their own words ("cannot read: Permission denied").
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, detail: str | None = None):
         self.path = os.fspath(path)
         self.reason = reason
+        self.detail = reason if detail is None else detail
         super().__init__(f"{shown_path(path)}: {reason}")
 
 
@@ -100,7 +106,8 @@ def read_capped(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
     except FileNotFoundError:
         raise InputFileError(path, "no such file") from None
     except OSError as error:
-        raise InputFileError(path, f"cannot be read ({error.strerror or error})") from None
+        why = error.strerror or str(error)
+        raise InputFileError(path, f"cannot be read ({why})", why) from None
     if len(data) > limit:
         raise FileTooLarge(path, None, limit, what)
     return data

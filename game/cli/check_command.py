@@ -34,6 +34,7 @@ from game.scoring import (
 )
 from machine.loader import load_program
 from machine.program import Program, ProgramError
+from machine.text import shown_path
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -127,7 +128,7 @@ def _check_folder(catalog: Catalog, folder: Path, puzzle: str | None,
         raise CliError(f"{folder}: no solution files ({', '.join(SOLUTION_SUFFIXES)}) below it")
     rows = []
     for path in files:
-        shown = str(path.relative_to(folder))
+        shown = shown_path(path.relative_to(folder))
         try:
             report = _check_file(catalog, path, puzzle, robustness)
         except CliError as error:

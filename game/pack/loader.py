@@ -31,6 +31,7 @@ from game.pack.schema import MAX_MEMORY_WORDS, Pack, Puzzle
 from game.references import reference_program
 from machine.files import FileTooLarge, InputFileError, read_capped
 from machine.program import ProgramError
+from machine.text import shown_token
 
 MAX_PACK_BYTES = 1 << 20
 """Pack files above 1 MiB are refused unread."""
@@ -67,10 +68,11 @@ class PackError(Exception):
 
 
 def dotted_key(path: Sequence[str | int]) -> str:
-    """("puzzle", 2, "machine", "vlen") -> "puzzle[2].machine.vlen"."""
+    """("puzzle", 2, "machine", "vlen") -> "puzzle[2].machine.vlen"; a long key is cut."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        key = shown_token(part) if isinstance(part, str) else part
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else key)
     return out
 
 
@@ -84,7 +86,7 @@ def read_pack_text(path: Path) -> str:
         raise PackError([PackIssue(where, 1, "", f"file is {error.size_text} bytes; packs are"
                                                  f" limited to {MAX_PACK_BYTES} bytes")]) from None
     except InputFileError as error:
-        raise PackError([PackIssue(where, 1, "", f"cannot read: {error.reason}")]) from None
+        raise PackError([PackIssue(where, 1, "", f"cannot read: {error.detail}")]) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
