@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -247,3 +248,24 @@ def test_a_name_with_bytes_that_are_not_utf8_is_recorded_escaped(store: ScoreSto
     name = b"fast\xff".decode("utf-8", "surrogateescape")
     recorded = store.record(PUZZLE, name, digest(1), scores(100, 1, 1), when=T0)
     assert recorded.run.solution == "fast\\xff"
+
+
+def test_vliw_hist_lists_runs_of_an_older_rule_as_unverified(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    monkeypatch.setenv("VLIW_HOME", str(tmp_path))
+    path = default_path()
+    a_version_1_store(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE runs SET puzzle = 'minimal/digits'")
+    db.close()
+    assert main(["hist", "minimal/digits", "--width", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "your best" not in out
+    assert "old 1: cycles 155, instructions 10, scratch 5, unverified (older scoring rule)" in out
+    assert main(["hist", "minimal/digits", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["best"] == {}
+    assert sorted(run["solution"] for run in shown["unverified"]) == ["old 1", "old 2"]
