@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 _TOKEN = re.compile(r"\"\"\"|'''|[\"'#\[\]{}\n]")
-_BASIC_REST = re.compile(r'(?:[^"\\\n]|\\.)*"')
-_MULTILINE_BASIC_REST = re.compile(r'(?:[^\\]|\\.)*?"""', re.DOTALL)
+_BASIC_REST = re.compile(r'[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+_MULTILINE_BASIC_REST = re.compile(r'[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""', re.DOTALL)
 
 
 def too_deep(text: str, limit: int) -> int | None:
