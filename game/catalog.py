@@ -24,6 +24,7 @@ from pathlib import Path
 
 from game.pack import Pack, PackError, Puzzle, load_pack
 from game.paths import PUZZLES_DIR
+from machine.text import shown_token
 
 PACK_SUFFIX = ".toml"
 
@@ -53,7 +54,7 @@ def split_puzzle_id(puzzle_id: str) -> tuple[str, str]:
     pack_id, slash, name = puzzle_id.partition("/")
     if not slash or not pack_id or not name or "/" in name:
         raise CatalogError(f"puzzle ids look like PACK/PUZZLE (e.g. takehome/tree-kernel),"
-                           f" not {puzzle_id!r}")
+                           f" not '{shown_token(puzzle_id)}'")
     return pack_id, name
 
 
@@ -96,7 +97,7 @@ class Catalog:
         """The pack with this id; PackError if its file is broken."""
         paths = self.pack_paths()
         if pack_id not in paths:
-            raise CatalogError(f"no pack {pack_id!r}" + _suggest(pack_id, paths))
+            raise CatalogError(f"no pack '{shown_token(pack_id)}'" + _suggest(pack_id, paths))
         expected = None if pack_id in self.extra else pack_id
         return _load_cached(paths[pack_id], expected)
 
@@ -107,7 +108,7 @@ class Catalog:
             puzzle = pack.puzzle(name)
         except KeyError:
             ids = [p.id for p in pack.puzzles]
-            raise CatalogError(f"pack {pack_id!r} has no puzzle {name!r}"
+            raise CatalogError(f"pack '{shown_token(pack_id)}' has no puzzle '{shown_token(name)}'"
                                + _suggest(name, ids, prefix=f"{pack_id}/")) from None
         return PuzzleEntry(pack, puzzle, self.pack_paths()[pack_id])
 

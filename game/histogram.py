@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from game.pack import METRICS
+from machine.files import FileTooLarge, InputFileError, read_capped
 from machine.isa import Engine
 from machine.program import Program
 from machine.takehome_json import program_to_json
@@ -478,13 +479,12 @@ def _check_bars(read: _Reader, where: str, entry: dict[str, Any], scores: list[i
 def read_histogram(path: Path) -> Histogram:
     """Load a histogram file; every problem is a HistogramError naming the file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_HISTOGRAM_BYTES:
-            raise HistogramError(f"{path}: {size} bytes is over the limit of "
-                                 f"{MAX_HISTOGRAM_BYTES} bytes for a histogram file")
-        raw = path.read_bytes()
-    except OSError as error:
-        raise HistogramError(f"{path}: cannot read: {error.strerror or error}") from None
+        raw = read_capped(path, MAX_HISTOGRAM_BYTES, "histogram")
+    except FileTooLarge as error:
+        raise HistogramError(f"{path}: {error.size_text} bytes is over the limit of "
+                             f"{MAX_HISTOGRAM_BYTES} bytes for a histogram file") from None
+    except InputFileError as error:
+        raise HistogramError(f"{path}: cannot read: {error.detail}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

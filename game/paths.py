@@ -3,19 +3,31 @@
 The player's data folder holds their solutions, score history and settings.
 `VLIW_HOME` (or the CLI's `--home DIR`, which sets it) overrides the
 platform's usual place. Every save goes through `atomic_write_text`, so a
-crash or a kill leaves either the old file or the new one, never half of one.
+crash or a kill leaves either the old file or the new one, never half of one --
+and, at worst, the hidden temporary file of the save it interrupted, which
+`remove_stale_saves` deletes the next time the game starts.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PUZZLES_DIR = PROJECT_ROOT / "puzzles"
 SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
+
+STALE_SAVE_AGE = 300.0
+"""Seconds after which a save's temporary file is a leftover: a save takes milliseconds,
+so an older one was interrupted, while a younger one may be another process's save."""
+_SAVE_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+"""The names `atomic_write_text` gives its temporary files: `tempfile.mkstemp` puts 8
+characters of [a-z0-9_] between the prefix ".<name>." and the suffix ".tmp"."""
 
 
 def data_home() -> Path:
@@ -47,6 +59,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the name must match _SAVE_TEMPORARY, or remove_stale_saves never removes it
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -57,3 +70,28 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_saves(folder: Path, older_than: float = STALE_SAVE_AGE) -> int:
+    """Delete the temporary files interrupted saves left below `folder`; how many.
+
+    Only files named as `atomic_write_text` names them and last written more than
+    `older_than` seconds ago: nothing of the player's, and no save in progress. Links
+    are neither followed nor removed. A file that cannot be removed is left alone:
+    clearing leftovers must never stop the game from starting.
+    """
+    deadline = time.time() - older_than
+    removed = 0
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            if not _SAVE_TEMPORARY.fullmatch(name):
+                continue
+            path = Path(parent, name)
+            try:
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < deadline:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+    return removed

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.paths import atomic_write_text, data_home
+from machine.files import InputFileError, read_capped
+from machine.loader import MAX_PROGRAM_BYTES
+from machine.text import shown_path
 
 SUFFIX = ".vasm"
 MAX_NAME_LENGTH = 64
@@ -89,13 +92,16 @@ class PlayerSolutions:
         return self.path(puzzle_id, name).is_file()
 
     def read(self, puzzle_id: str, name: str) -> str:
+        """The solution's text; a FIFO or a huge file put in its place is refused, unread."""
         path = self.path(puzzle_id, name)
+        if not os.path.lexists(path):
+            raise SolutionError(f"no solution named {name!r} for {puzzle_id}")
         try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SolutionError(f"no solution named {name!r} for {puzzle_id}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise SolutionError(f"{path}: cannot read: {error}") from None
+            return read_capped(path, MAX_PROGRAM_BYTES, "program").decode("utf-8")
+        except InputFileError as error:
+            raise SolutionError(f"{shown_path(path)}: cannot read: {error.detail}") from None
+        except UnicodeDecodeError as error:
+            raise SolutionError(f"{shown_path(path)}: cannot read: {error}") from None
 
     def save(self, puzzle_id: str, name: str, text: str) -> Path:
         """Write the text atomically (also the autosave): the old file or the new, never a mix."""

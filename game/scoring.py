@@ -86,8 +86,18 @@ SOLUTION_SUFFIXES = (".vasm", ".json")
 
 
 def solution_files(folder: Path) -> list[Path]:
-    """Every solution file below a folder, in a stable order."""
-    return sorted(p for p in folder.rglob("*") if p.suffix in SOLUTION_SUFFIXES and p.is_file())
+    """Every solution file below a folder, in a stable order, and nothing from outside it.
+
+    A checked folder may come from anyone, so a symbolic link is followed only when its
+    target lies inside the folder as well: a link to a file elsewhere (the system's
+    password file) is skipped, never read nor quoted in an error. A link inside the
+    folder names a file that is checked anyway, so following it costs nothing but a
+    second row (`hist build` counts the program once). Linked folders are not entered
+    (`Path.rglob` does not follow them), so no link makes a loop.
+    """
+    root = folder.resolve()
+    return sorted(p for p in folder.rglob("*") if p.suffix in SOLUTION_SUFFIXES and p.is_file()
+                  and p.resolve().is_relative_to(root))
 
 
 class SolutionFileError(ValueError):

@@ -2,15 +2,17 @@
 
 A program is `.vasm` or the take-home's `.json`, chosen by the file's
 extension or, failing that, by its first character (a JSON program is a list).
-Files are checked before they are trusted: a file above the size limit is
-refused from its size alone (it is never read whole), and an empty or binary
-file gets one clear message instead of a confusing parse error.
+Files are checked before they are trusted (`machine.files.read_capped`): only a
+regular file is read, a file above the size limit is refused from its size
+alone (it is never read whole), and an empty or binary file gets one clear
+message instead of a confusing parse error.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from machine.files import InputFileError, read_capped
 from machine.program import Problem, Program, ProgramError
 from machine.simulator import check_memory
 from machine.takehome_json import decode_json_text, describe, program_from_json_text
@@ -30,29 +32,12 @@ class _Unreadable(Exception):
     pass
 
 
-def _describe_size(size: int) -> str:
-    mib = f" ({size / (1024 * 1024):g} MiB)" if size >= 1024 * 1024 else ""
-    return f"{size:,} bytes{mib}"
-
-
 def _read_text(path: Path, limit: int, what: str) -> str:
     """The file's text, or _Unreadable with a message that does not repeat the path."""
     try:
-        if path.is_dir():
-            raise _Unreadable("is a folder, not a file")
-        size = path.stat().st_size
-        if size > limit:
-            raise _Unreadable(f"is {_describe_size(size)}; {what} files are limited to "
-                              f"{_describe_size(limit)}")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # a pipe or a device has no size to stat
-    except FileNotFoundError:
-        raise _Unreadable("no such file") from None
-    except OSError as error:
-        raise _Unreadable(f"cannot be read ({error.strerror or error})") from None
-    if len(data) > limit:
-        raise _Unreadable(f"is larger than the {_describe_size(limit)} allowed for {what} files")
-    return _decode_text(data)
+        return _decode_text(read_capped(path, limit, what))
+    except InputFileError as error:
+        raise _Unreadable(error.reason) from None
 
 
 def _decode_text(data: bytes) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from machine.collector import collector_paused
 from machine.config import MachineConfig
 from machine.isa import BY_ENGINE_NAME, Engine, Kind, OpSpec, lookup
+from machine.text import shown_token
 
 IMMEDIATE_MIN = -(2**63)
 IMMEDIATE_LIMIT = 2**64
@@ -257,7 +258,7 @@ def _operand_problem(kind: Kind, value: Any, config: MachineConfig) -> str | Non
     if kind is Kind.ANY:
         return None
     if not _is_int(value):
-        return f"{kind.value} operand must be an integer, not {value!r}"
+        return f"{kind.value} operand must be an integer, not {shown_token(repr(value))}"
     if kind is Kind.IMMEDIATE:
         if not IMMEDIATE_MIN <= value < IMMEDIATE_LIMIT:
             return f"immediate {value} is out of range"
@@ -275,7 +276,7 @@ def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
         return []  # any name, any operands: the take-home's machine never reads them
     spec = slot.spec
     if spec is None:
-        return [f"unknown {slot.engine} operation {slot.name!r}"]
+        return [f"unknown {slot.engine} operation '{shown_token(slot.name)}'"]
     if not config.allows(spec):
         return [f"operation {spec.mnemonic!r} is not allowed on this machine"]
     if len(slot.args) != spec.arity:

@@ -17,6 +17,7 @@ from typing import Any
 
 from machine.isa import Engine
 from machine.program import Bundle, OpaqueDebug, Problem, Program, ProgramError, Slot, SourceMap
+from machine.text import shown_token
 
 MAX_PROBLEMS = 100
 """Stop collecting problems after this many: the first ones are what a person reads."""
@@ -57,8 +58,8 @@ def strict_decoder() -> json.JSONDecoder:
 
 
 def describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """A value as a message quotes it: its repr, cut (`machine.text.shown_token`)."""
+    return shown_token(repr(value))
 
 
 def json_value(value: Any) -> Any:
@@ -87,7 +88,7 @@ def _json_value(value: Any) -> Any:
             if not isinstance(key, str):
                 raise JsonValueError(f"object key {describe(key)} is not a string")
             if key in result:
-                raise JsonValueError(f"duplicate key {key!r}")
+                raise JsonValueError(f"duplicate key '{shown_token(key)}'")
             result[key] = _json_value(item)
         return result
     if isinstance(value, list | tuple):
@@ -212,7 +213,7 @@ def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> 
         try:
             args.append(json_value(operand))
         except JsonValueError as error:
-            problems.add(f"operand {k} of {raw[0]!r}: {error}", b, s, engine)
+            problems.add(f"operand {k} of '{shown_token(raw[0])}': {error}", b, s, engine)
             return None
     return Slot(engine, raw[0], tuple(args))
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from machine import loader
+from machine import files, loader
 from machine.loader import (
     MAX_PROGRAM_BYTES,
     MemoryFileError,
@@ -98,22 +98,14 @@ def test_a_file_that_grows_past_the_limit_is_read_only_up_to_it(
     path = tmp_path / "grows.vasm"
     path.write_text(VASM * 50)
     sizes: list[int] = []
-    real_open = Path.open
+    real_read = files._read_at_most
 
-    def recording_open(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        handle = real_open(self, *args, **kwargs)
-        real_read = handle.read
+    def recording_read(fd: int, count: int) -> bytes:
+        sizes.append(count)
+        return real_read(fd, count)
 
-        def read(size: int = -1) -> bytes:
-            sizes.append(size)
-            return real_read(size)
-
-        handle.read = read
-        return handle
-
-    monkeypatch.setattr(Path, "stat", lambda self: type("S", (), {"st_size": 0})())
-    monkeypatch.setattr(Path, "is_dir", lambda self: False)
-    monkeypatch.setattr(Path, "open", recording_open)
+    monkeypatch.setattr(files, "_refuse", lambda *args: None)  # stat and fstat saw no size
+    monkeypatch.setattr(files, "_read_at_most", recording_read)
     assert problem_of(path) == f"{path}: is larger than the 100 bytes allowed for program files"
     assert sizes == [101]
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from game.store import SCHEMA_VERSION, ScoreStore, StoreError, default_path
+from game.scoring import SCORE_RULE
+from game.store import SCHEMA_VERSION, UNVERIFIED, ScoreStore, StoreError, default_path
 
 PUZZLE = "takehome/tree-kernel"
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -166,3 +168,104 @@ def test_an_unwritable_place_is_one_clear_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(StoreError, match="cannot open the score database"):
         ScoreStore.open(blocker / "scores.sqlite3")
+
+
+# --- the scoring rule of each row ---------------------------------------------------------------
+
+VERSION_1 = """CREATE TABLE runs (
+    puzzle TEXT NOT NULL, content_hash TEXT NOT NULL, solution TEXT NOT NULL,
+    cycles INTEGER NOT NULL CHECK (cycles >= 0),
+    instructions INTEGER NOT NULL CHECK (instructions >= 0),
+    scratch INTEGER NOT NULL CHECK (scratch >= 0),
+    first_run TEXT NOT NULL, last_run TEXT NOT NULL, run_count INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (puzzle, content_hash))"""
+
+
+def a_version_1_store(path: Path) -> None:
+    """A database as the first version of the store left it, with two runs."""
+    with sqlite3.connect(path) as db:
+        db.execute(VERSION_1)
+        for n, cycles in ((1, 155), (2, 1790)):
+            db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, 10, 5, ?, ?, 1)",
+                       (PUZZLE, digest(n), f"old {n}", cycles, T0.isoformat(), T0.isoformat()))
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+
+
+def test_a_version_1_store_is_migrated_and_its_rows_are_rule_1(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    a_version_1_store(path)
+    with ScoreStore.open(path) as store:
+        runs = store.runs(PUZZLE)
+    assert SCHEMA_VERSION == 2
+    assert sorted((run.solution, run.rule, run.verified) for run in runs) == [
+        ("old 1", 1, False), ("old 2", 1, False)]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+
+
+def test_runs_of_an_older_rule_are_listed_as_unverified_and_never_best(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    a_version_1_store(path)
+    with ScoreStore.open(path) as store:
+        assert store.rule == SCORE_RULE > 1
+        assert store.best(PUZZLE) == {}
+        assert len(store.histogram(PUZZLE)) == 0
+        assert {run.status for run in store.runs(PUZZLE)} == {UNVERIFIED}
+        assert UNVERIFIED == "unverified (older scoring rule)"
+        recorded = store.record(PUZZLE, "new", digest(3), scores(2000, 20, 6), when=T0)
+        assert recorded.previous_best == {}
+        assert store.best(PUZZLE)["cycles"].value == 2000
+        assert [p.hash for p in store.histogram(PUZZLE).points] == [digest(3)]
+
+
+def test_recording_old_content_again_moves_its_row_to_the_current_rule(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    a_version_1_store(path)
+    with ScoreStore.open(path) as store:
+        store.record(PUZZLE, "old 2 again", digest(2), scores(1800, 10, 5), when=T0)
+        [again] = [run for run in store.runs(PUZZLE) if run.content_hash == digest(2)]
+        assert (again.rule, again.verified, again.status) == (SCORE_RULE, True, "")
+        assert again.scores["cycles"] == 1800 and again.run_count == 2
+        assert store.best(PUZZLE)["cycles"].solution == "old 2 again"
+
+
+def test_a_store_of_an_older_rule_does_not_trust_the_current_rules_rows(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    with ScoreStore.open(path) as store:
+        store.record(PUZZLE, "current", digest(1), scores(100, 1, 1), when=T0)
+    with ScoreStore(path, rule=1) as older:
+        older.record(PUZZLE, "older", digest(2), scores(200, 1, 1), when=T0)
+        assert older.best(PUZZLE)["cycles"].solution == "older"
+    with ScoreStore.open(path) as store:
+        assert store.best(PUZZLE)["cycles"].solution == "current"
+        assert {run.solution: run.rule for run in store.runs(PUZZLE)} == {
+            "current": SCORE_RULE, "older": 1}
+
+
+def test_a_name_with_bytes_that_are_not_utf8_is_recorded_escaped(store: ScoreStore) -> None:
+    name = b"fast\xff".decode("utf-8", "surrogateescape")
+    recorded = store.record(PUZZLE, name, digest(1), scores(100, 1, 1), when=T0)
+    assert recorded.run.solution == "fast\\xff"
+
+
+def test_vliw_hist_lists_runs_of_an_older_rule_as_unverified(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    monkeypatch.setenv("VLIW_HOME", str(tmp_path))
+    path = default_path()
+    a_version_1_store(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE runs SET puzzle = 'minimal/digits'")
+    db.close()
+    assert main(["hist", "minimal/digits", "--width", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "your best" not in out
+    assert "old 1: cycles 155, instructions 10, scratch 5, unverified (older scoring rule)" in out
+    assert main(["hist", "minimal/digits", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["best"] == {}
+    assert sorted(run["solution"] for run in shown["unverified"]) == ["old 1", "old 2"]

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from game.cli.common import CliError
+from game.cli.common import EXIT_INVALID, CliError, describe_os_error, escape_unencodable_output
 
 COMMAND_MODULES: tuple[str, ...] = (
     "game.cli.check_args",
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    escape_unencodable_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -59,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:  # a path too long, a link loop, a permission: the input's fault
+        print(f"vliw {args.command}: {describe_os_error(error)}", file=sys.stderr)
+        return EXIT_INVALID
     except Exception as error:  # a bug of ours: still one line unless asked for more
         if os.environ.get("VLIW_DEBUG"):
             raise

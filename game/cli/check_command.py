@@ -34,6 +34,7 @@ from game.scoring import (
 )
 from machine.loader import load_program
 from machine.program import Program, ProgramError
+from machine.text import shown_path
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -79,9 +80,7 @@ def _find_entry(catalog: Catalog, path: Path, program: Program,
 
 def _check_file(catalog: Catalog, path: Path, puzzle: str | None,
                 robustness: int | list[int] | None) -> Report:
-    if not path.exists():
-        raise CliError(f"{path}: no such file")
-    program = _load(path)
+    program = _load(path)  # a missing file, a link loop...: one line naming it
     entry = _find_entry(catalog, path, program, puzzle)
     try:
         _, report = score_solution_file(entry, path, robustness=robustness, program=program)
@@ -129,7 +128,7 @@ def _check_folder(catalog: Catalog, folder: Path, puzzle: str | None,
         raise CliError(f"{folder}: no solution files ({', '.join(SOLUTION_SUFFIXES)}) below it")
     rows = []
     for path in files:
-        shown = str(path.relative_to(folder))
+        shown = shown_path(path.relative_to(folder))
         try:
             report = _check_file(catalog, path, puzzle, robustness)
         except CliError as error:

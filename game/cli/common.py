@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from machine.text import shown_path
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 """The program ran but its output is wrong, it faulted, or it hit the cycle limit."""
@@ -23,6 +25,26 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_INVALID):
         super().__init__(message)
         self.code = code
+
+
+def escape_unencodable_output() -> None:
+    """Let stdout and stderr write what their encoding cannot hold as backslash escapes.
+
+    A file name may hold bytes that are not UTF-8 (Python keeps them as lone
+    surrogates); printed as is, such a name ends the command in UnicodeEncodeError,
+    whichever message or table it is in. Escaped at the stream, every path every
+    command prints is safe, and the rest of the text is unchanged.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def describe_os_error(error: OSError) -> str:
+    """One line for a failed file operation: the file it names, shown safely, and why."""
+    reason = error.strerror or str(error)
+    return reason if error.filename is None else f"{shown_path(error.filename)}: {reason}"
 
 
 def print_json(value: Any) -> None:

@@ -49,7 +49,7 @@ from game.paths import atomic_write_text
 from game.scoring import solution_files
 
 if TYPE_CHECKING:  # rich and the score store are imported when used: `vliw` starts faster
-    from game.store import Best
+    from game.store import Best, Run
 
 ACTIONS = ("build", "merge", "rebuild")
 
@@ -101,9 +101,11 @@ def _show(args: argparse.Namespace) -> int:
             raise CliError(f"not placed on the histograms: {error}", EXIT_FAILED) from None
         except BuildError as error:
             raise CliError(str(error)) from None
-    best = _record_and_best(entry, args, player)
+    best, unverified = _record_and_best(entry, args, player)
     if args.json:
-        print_json(_show_json(entry, histogram, player, best))
+        print_json({**_show_json(entry, histogram, player, best), "unverified": [
+            {"solution": run.solution, "hash": run.content_hash, **run.scores}
+            for run in unverified]})
         return EXIT_OK
     width = args.width or min(max(shutil.get_terminal_size((80, 24)).columns, MIN_WIDTH),
                               MAX_WIDTH)
@@ -120,6 +122,9 @@ def _show(args: argparse.Namespace) -> int:
         console.print()
         console.print("your best: " + ", ".join(
             f"{b.metric} {b.value:,} ({b.solution})" for b in best.values()))
+    for run in unverified:
+        console.print(f"{run.solution}: " + ", ".join(
+            f"{metric} {value:,}" for metric, value in run.scores.items()) + f", {run.status}")
     return EXIT_OK
 
 
@@ -142,19 +147,20 @@ def _histogram_for(entry: PuzzleEntry, shared: str | None) -> Histogram:
 
 
 def _record_and_best(entry: PuzzleEntry, args: argparse.Namespace,
-                     player: Point | None) -> dict[str, Best]:
-    """Record a passing solution (unless told not to) and read the player's bests."""
+                     player: Point | None) -> tuple[dict[str, Best], list[Run]]:
+    """Record a passing solution (unless told not to); the player's bests, and the runs
+    of an older scoring rule, which are not among them."""
     from game.store import ScoreStore, StoreError, default_path
 
     recording = player is not None and not args.no_record
     if not recording and not default_path().exists():
-        return {}  # only looking: do not create a data folder
+        return {}, []  # only looking: do not create a data folder
     try:
         with ScoreStore.open() as store:
             if recording and player is not None:
                 name = Path(args.solution).stem
-                return dict(store.record(entry.id, name, player.hash, player.scores).best)
-            return store.best(entry.id)
+                store.record(entry.id, name, player.hash, player.scores)
+            return store.best(entry.id), [r for r in store.runs(entry.id) if not r.verified]
     except StoreError as error:
         raise CliError(str(error)) from None
 

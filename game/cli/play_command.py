@@ -36,13 +36,15 @@ def run_play(args: argparse.Namespace) -> int:
     if args.home:
         os.environ["VLIW_HOME"] = str(Path(args.home).expanduser())
     from game.cli.pack_commands import open_catalog
-    from game.paths import data_home
+    from game.paths import data_home, remove_stale_saves
+    from game.player_solutions import PlayerSolutions
 
     home = data_home()
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CliError(f"{home}: cannot use it as the data folder: {error}") from None
+    remove_stale_saves(PlayerSolutions.in_home(home).root)
     catalog = open_catalog(args.pack)  # a broken --pack is a one-line error before the screen
 
     from game.tui.app import VliwApp

@@ -28,12 +28,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from game.pack.locate import Locator
+from game.pack.nesting import too_deep
 from game.pack.schema import MAX_MEMORY_WORDS, MAX_TEST_WORDS, Pack, Puzzle
 from game.references import reference_program
+from machine.files import FileTooLarge, InputFileError, read_capped
 from machine.program import ProgramError
+from machine.text import shown_token
 
 MAX_PACK_BYTES = 1 << 20
 """Pack files above 1 MiB are refused unread."""
+MAX_PACK_NESTING = 32
+"""Arrays and inline tables nested deeper than this are refused before parsing (a pack
+needs a handful of levels; the parsers recurse once per level)."""
 MAX_ISSUES = 50
 """Issues reported for one file; the rest are counted."""
 
@@ -64,25 +70,25 @@ class PackError(Exception):
 
 
 def dotted_key(path: Sequence[str | int]) -> str:
-    """("puzzle", 2, "machine", "vlen") -> "puzzle[2].machine.vlen"."""
+    """("puzzle", 2, "machine", "vlen") -> "puzzle[2].machine.vlen"; a long key is cut."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        key = shown_token(part) if isinstance(part, str) else part
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else key)
     return out
 
 
 def read_pack_text(path: Path) -> str:
-    """The file's text, or PackError for a file too big, unreadable or not UTF-8."""
+    """The file's text, or PackError for a file too big, not a regular file, unreadable or
+    not UTF-8 (`machine.files.read_capped`: a FIFO or a device is refused, never read)."""
     where = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_PACK_BYTES:
-            raise PackError([PackIssue(where, 1, "", f"file is {size} bytes; packs are"
-                                                     f" limited to {MAX_PACK_BYTES} bytes")])
-        data = path.read_bytes()
-    except OSError as error:
-        raise PackError([PackIssue(where, 1, "", f"cannot read: {error.strerror or error}")]
-                        ) from None
+        data = read_capped(path, MAX_PACK_BYTES, "pack")
+    except FileTooLarge as error:
+        raise PackError([PackIssue(where, 1, "", f"file is {error.size_text} bytes; packs are"
+                                                 f" limited to {MAX_PACK_BYTES} bytes")]) from None
+    except InputFileError as error:
+        raise PackError([PackIssue(where, 1, "", f"cannot read: {error.detail}")]) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -99,6 +105,10 @@ def parse_pack(text: str, path: str = "<pack>") -> Pack:
     """A pack from TOML text; `path` only names the file in messages."""
     if len(text.encode("utf-8")) > MAX_PACK_BYTES:
         raise PackError([PackIssue(path, 1, "", f"packs are limited to {MAX_PACK_BYTES} bytes")])
+    deep = too_deep(text, MAX_PACK_NESTING)
+    if deep is not None:
+        raise PackError([PackIssue(path, deep, "toml", f"arrays and inline tables nest more"
+                                                       f" than {MAX_PACK_NESTING} deep")])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
