@@ -136,7 +136,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _existing_file(path: str) -> Path:
     if not Path(path).is_file():
-        raise CliError(f"{path}: no such file")
+        raise CliError(f"{path}: {'not a regular file' if Path(path).exists() else 'no such file'}")
     return Path(path)
 
 
