@@ -312,8 +312,6 @@ class Histogram:
                 raise HistogramError(f"solution {point.hash[:12]} has no {missing[0]} score")
             kept = Point(point.hash, {m: point.scores[m] for m in metrics}, point.program)
             earlier = by_hash.setdefault(point.hash, kept)
-            if earlier.program is None and kept.program is not None:
-                by_hash[point.hash] = earlier = Point(point.hash, earlier.scores, kept.program)
             if earlier.scores != kept.scores:
                 metric = next(m for m in metrics if earlier.scores[m] != kept.scores[m])
                 raise HistogramError(
@@ -367,10 +365,6 @@ class Histogram:
                                  f"{other.score_rule}")
         return Histogram.build(self.puzzle, self.metrics, self.points + other.points,
                                self.score_rule)
-
-    def without_programs(self) -> Histogram:
-        return Histogram.build(self.puzzle, self.metrics,
-                               (p.without_program() for p in self.points), self.score_rule)
 
     def to_json(self) -> dict[str, Any]:
         return {

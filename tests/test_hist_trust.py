@@ -25,7 +25,7 @@ from game.histogram import (
     form_hash,
     read_histogram,
 )
-from game.histogram_build import histogram_path
+from game.histogram_build import build_histogram, histogram_path
 from tests import test_cli_hist as cli
 from tests.test_cli_hist import BY_ADDING, WRONG, build, run
 
@@ -282,3 +282,19 @@ def catch(function, *args) -> BaseException:
     except BaseException as error:
         return error
     return AssertionError("no error")
+
+
+def test_build_does_not_count_a_program_too_long_to_carry(tmp_path):
+    entry = Catalog().puzzle(TREE_KERNEL)
+    huge = "[" + " " * MAX_PROGRAM_CHARS + "]"
+    result = build_histogram(entry, [tmp_path / "long.vasm"],
+                             measure=lambda _entry, _path: Point(digest(1), FORGED, huge))
+    assert not result.counted
+    assert result.skipped[0].reason.endswith(
+        "over the 4,194,304 a histogram point may carry")
+
+
+def test_scores_of_different_score_rules_are_not_merged():
+    old = Histogram.build("p/q", METRICS, [Point(digest(1), FORGED)], score_rule=1)
+    with pytest.raises(HistogramError, match="cannot merge scores of score rules 2 and 1"):
+        Histogram.build("p/q", METRICS, []).merge(old)
