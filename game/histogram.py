@@ -17,55 +17,82 @@ Edges lie on fixed grids, so histograms built anywhere line up:
   `MAX_BUCKETS` buckets).
 
 Identity. Two files hold the same program when `content_hash` of their parsed
-programs agree: the SHA-256 of the program's take-home JSON form (the
-bundles alone, engines in their meaningful order) with debug slots removed.
-Comments, names, labels, declarations, the header and the text layout are
-not part of that form, and debug slots never change a run, so reformatting or
-renaming a solution, or adding comments or assertions, does not make a copy
-look distinct. The order of engines within a bundle is part of it: it decides
-which write wins when two slots write the same word.
+programs agree: the SHA-256 of the program's canonical form (`canonical_form`:
+the take-home JSON form, compact, engines in their meaningful order, debug
+slots removed). Comments, names, labels, declarations, the header and the
+text layout are not part of that form, and debug slots never change a run, so
+reformatting or renaming a solution, or adding comments or assertions, does
+not make a copy look distinct. The order of engines within a bundle is part
+of it: it decides which write wins when two slots write the same word.
 
-JSON format, version 1 (what `to_json` writes and `from_json` reads; unknown
-keys are rejected, and the counts and edges are checked against the points)::
+Trust. A point's scores are claims until the program is run again:
+`vliw hist merge` (`game.histogram_build.merge_checked`) re-validates every
+point from the program it carries, or from the shipped solution with its
+hash, and keeps only what it measured. Reading checks only the file's shape.
+
+JSON format, version 2 (what `to_json` writes and `from_json` reads; read with
+a pydantic model that forbids unknown keys and wrong types; the counts and
+edges are checked against the points)::
 
     {
       "format": "vliw-histogram",
-      "version": 1,
+      "version": 2,
+      "score_rule": 2,                   # game.scoring.SCORE_RULE the scores were measured by
       "puzzle": "takehome/tree-kernel",
       "metrics": {                       # in the puzzle's order, primary first
         "cycles": {"scale": "log", "edges": [1000, 1200, ...], "counts": [0, 2, ...]},
         ...
       },
       "points": [                        # sorted by hash
-        {"hash": "<64 hex digits>", "cycles": 1790, "instructions": 812, "scratch": 410},
+        {"hash": "<64 hex digits>", "cycles": 1790, "instructions": 812, "scratch": 410,
+         "program": "[{\"load\":[[\"const\",0,0]]},...]"},
         ...
       ]
     }
 
-An empty histogram has no points and, for every metric, empty `edges` and
-`counts`. Scores are whole numbers, lower is better.
+`program` (optional) is the point's canonical form as a string: a take-home
+JSON program whose SHA-256 is the hash. `vliw hist build` and `merge` write
+it, so that whoever merges the file can run the program again; the shipped
+histograms (puzzles/histograms/) leave it out, since their programs are the
+shipped solutions (solutions/<pack>/<puzzle>/), found by hash.
+
+Version 1 (no `score_rule`, no `program`: scores measured by rule 1) is still
+read, for showing; its points carry no program, so merge cannot re-validate
+them unless they are shipped solutions.
+
+Limits: a file holds at most `MAX_POINTS` points and `MAX_HISTOGRAM_BYTES`
+bytes, a point's program at most `MAX_PROGRAM_CHARS` characters, a score at
+most `MAX_SCORE`. `to_text` refuses to write what `from_json` would refuse
+to read. An empty histogram has no points and, for every metric, empty
+`edges` and `counts`. Scores are whole numbers, lower is better.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from game.pack import METRICS
+from game.pack.schema import Metric
+from game.scoring import SCORE_RULE
 from machine.files import FileTooLarge, InputFileError, read_capped
-from machine.isa import Engine
-from machine.program import Program
-from machine.takehome_json import program_to_json
+from machine.identity import canonical_form as canonical_form  # histograms are keyed by it
+from machine.identity import content_hash as content_hash
+from machine.identity import form_hash as form_hash
 
 FORMAT_NAME = "vliw-histogram"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+Version = Literal[1, 2]
+"""The versions read; version 1 carried neither programs nor the score rule."""
+READ_VERSIONS: tuple[int, ...] = get_args(Version)
 
 MAX_BUCKETS = 24
 LOG_RATIO = 10
@@ -78,8 +105,16 @@ LOG_GRIDS: tuple[tuple[int, ...], ...] = (
 """Per-decade steps of the logarithmic grids, finest first (scaled by 10^k / 10)."""
 MAX_HISTOGRAM_BYTES = 16 * 1024 * 1024
 """Histogram files larger than this are refused before being read."""
+MAX_POINTS = 1000
+"""Points in one file: merge runs each point's program again, so this bounds its time."""
+MAX_PROGRAM_CHARS = 4 * 1024 * 1024
+"""Characters of one point's program (the tree kernel's unrolled scalar program has 3.7
+million in its canonical form)."""
+MAX_SCORE = 10**9
+"""Largest score read: cycle limits stop at 10^7, and no program or scratch comes near."""
 
 _HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
+_PUZZLE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}/[a-z0-9][a-z0-9-]{0,63}")
 
 
 class HistogramError(ValueError):
@@ -103,21 +138,17 @@ class Position(StrEnum):
     """The histogram has no buckets at all."""
 
 
-def content_hash(program: Program) -> str:
-    """The identity of a program's behaviour-relevant content (see the module docstring)."""
-    bundles = program_to_json(program)
-    canonical = [{engine: slots for engine, slots in bundle.items() if engine != Engine.DEBUG}
-                 for bundle in bundles]
-    text = json.dumps(canonical, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
 @dataclass(frozen=True)
 class Point:
-    """One distinct solution: its content hash and its score per metric."""
+    """One distinct solution: its content hash, its score per metric and maybe its program."""
 
     hash: str
     scores: Mapping[str, int]
+    program: str | None = field(default=None, compare=False, repr=False)
+    """Its canonical form, so that others can run it again; None when not carried."""
+
+    def without_program(self) -> Point:
+        return Point(self.hash, self.scores)
 
     def dominates(self, other: Point, metrics: Sequence[str]) -> bool:
         """No worse in every metric and better in at least one (lower is better)."""
@@ -245,9 +276,12 @@ class Histogram:
     points: tuple[Point, ...]
     """Sorted by hash; hashes are unique."""
     bars: Mapping[str, MetricHistogram] = field(compare=False)
+    score_rule: int = SCORE_RULE
+    """The scoring rule its scores were measured by (game.scoring.SCORE_RULE)."""
 
     @classmethod
-    def build(cls, puzzle: str, metrics: Sequence[str], points: Iterable[Point]) -> Histogram:
+    def build(cls, puzzle: str, metrics: Sequence[str], points: Iterable[Point],
+              score_rule: int = SCORE_RULE) -> Histogram:
         """A histogram over distinct points; a hash seen twice must carry the same scores."""
         metrics = tuple(metrics)
         if not metrics or len(set(metrics)) != len(metrics):
@@ -257,7 +291,7 @@ class Histogram:
             missing = [m for m in metrics if m not in point.scores]
             if missing:
                 raise HistogramError(f"solution {point.hash[:12]} has no {missing[0]} score")
-            kept = Point(point.hash, {m: point.scores[m] for m in metrics})
+            kept = Point(point.hash, {m: point.scores[m] for m in metrics}, point.program)
             earlier = by_hash.setdefault(point.hash, kept)
             if earlier.scores != kept.scores:
                 metric = next(m for m in metrics if earlier.scores[m] != kept.scores[m])
@@ -266,7 +300,7 @@ class Histogram:
                     f"{earlier.scores[metric]} and {kept.scores[metric]}")
         ordered = tuple(sorted(by_hash.values(), key=lambda p: p.hash))
         bars = {m: _bars_for(m, [p.scores[m] for p in ordered]) for m in metrics}
-        return cls(puzzle, metrics, ordered, bars)
+        return cls(puzzle, metrics, ordered, bars, score_rule)
 
     @classmethod
     def empty(cls, puzzle: str, metrics: Sequence[str] = METRICS) -> Histogram:
@@ -307,22 +341,40 @@ class Histogram:
             raise HistogramError(
                 f"cannot merge histograms with different metrics: "
                 f"{', '.join(self.metrics)} and {', '.join(other.metrics)}")
-        return Histogram.build(self.puzzle, self.metrics, self.points + other.points)
+        if other.score_rule != self.score_rule:
+            raise HistogramError(f"cannot merge scores of score rules {self.score_rule} and "
+                                 f"{other.score_rule}")
+        return Histogram.build(self.puzzle, self.metrics, self.points + other.points,
+                               self.score_rule)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
+            "score_rule": self.score_rule,
             "puzzle": self.puzzle,
             "metrics": {
                 m: {"scale": bar.scale.value, "edges": list(bar.edges), "counts": list(bar.counts)}
                 for m, bar in self.bars.items()
             },
-            "points": [{"hash": p.hash, **p.scores} for p in self.points],
+            "points": [{"hash": p.hash, **p.scores,
+                        **({} if p.program is None else {"program": p.program})}
+                       for p in self.points],
         }
 
     def to_text(self) -> str:
-        """The JSON text of a file: stable, one metric or point per line, so diffs stay short."""
+        """The JSON text of a file: stable, one metric or point per line, so diffs stay short.
+
+        HistogramError if the file would break a limit that reading enforces.
+        """
+        if len(self.points) > MAX_POINTS:
+            raise HistogramError(f"{len(self.points)} solutions are more than the {MAX_POINTS} "
+                                 "a histogram file may hold")
+        for point in self.points:
+            if point.program is not None and len(point.program) > MAX_PROGRAM_CHARS:
+                raise HistogramError(
+                    f"solution {point.hash[:12]}: its program has {len(point.program):,} "
+                    f"characters, over the {MAX_PROGRAM_CHARS:,} a histogram point may carry")
         data = self.to_json()
 
         def block(items: list[str]) -> str:
@@ -332,10 +384,14 @@ class Histogram:
         metrics = [f"{json.dumps(m)}: {json.dumps(bar)}" for m, bar in data["metrics"].items()]
         points = [json.dumps(point) for point in data["points"]]
         head = "".join(f"  {json.dumps(key)}: {json.dumps(data[key])},\n"
-                       for key in ("format", "version", "puzzle"))
-        return (f"{{\n{head}"
+                       for key in ("format", "version", "score_rule", "puzzle"))
+        text = (f"{{\n{head}"
                 f'  "metrics": {{{block(metrics)}}},\n'
                 f'  "points": [{block(points) if points else ""}]\n}}\n')
+        if len(text) > MAX_HISTOGRAM_BYTES:  # the text is ASCII: one byte a character
+            raise HistogramError(f"the file would have {len(text):,} bytes, over the "
+                                 f"{MAX_HISTOGRAM_BYTES:,} a histogram file may have")
+        return text
 
 
 def _bars_for(metric: str, scores: Sequence[int], span: Iterable[int] = ()) -> MetricHistogram:
@@ -361,41 +417,93 @@ def pareto_front(points: Sequence[Point], metrics: Sequence[str]) -> set[str]:
 
 # --- reading -----------------------------------------------------------------------------------
 
-class _Reader:
-    """Checks the shape of decoded JSON and names the key path of anything wrong."""
+def _hash_text(value: str) -> str:
+    if not _HASH_PATTERN.fullmatch(value):
+        raise ValueError("expected 64 lowercase hex digits")
+    return value
 
-    def __init__(self, source: str):
-        self.source = source
 
-    def fail(self, where: str, message: str) -> HistogramError:
-        return HistogramError(f"{self.source}: {where}: {message}")
+def _puzzle_id(value: str) -> str:
+    if not _PUZZLE_PATTERN.fullmatch(value):
+        raise ValueError(f"expected a puzzle id PACK/PUZZLE (a-z, 0-9 and '-'), "
+                         f"not {_describe(value)}")
+    return value
 
-    def object(self, value: Any, where: str, required: Sequence[str],
-               optional: Sequence[str] = ()) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(where, f"expected an object, not {_describe(value)}")
-        unknown = [k for k in value if k not in required and k not in optional]
-        if unknown:
-            raise self.fail(where, f"unknown key {unknown[0]!r}")
-        missing = [k for k in required if k not in value]
-        if missing:
-            raise self.fail(where, f"missing key {missing[0]!r}")
-        return value
 
-    def list(self, value: Any, where: str) -> list[Any]:
-        if not isinstance(value, list):
-            raise self.fail(where, f"expected a list, not {_describe(value)}")
-        return value
+Count = Annotated[int, Field(ge=0, le=MAX_POINTS)]
+Score = Annotated[int, Field(ge=0, le=MAX_SCORE)]
+Edge = Annotated[int, Field(ge=0, le=10 * MAX_SCORE)]
+"""Edges reach past the largest score by one grid step: at most ten times it."""
 
-    def count(self, value: Any, where: str) -> int:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.fail(where, f"expected a whole number >= 0, not {_describe(value)}")
-        return value
 
-    def text(self, value: Any, where: str) -> str:
-        if not isinstance(value, str) or not value:
-            raise self.fail(where, f"expected a non-empty string, not {_describe(value)}")
-        return value
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _Bars(_Strict):
+    scale: Literal["linear", "log"]
+    edges: Annotated[list[Edge], Field(max_length=MAX_BUCKETS + 1)]
+    counts: Annotated[list[Count], Field(max_length=MAX_BUCKETS)]
+
+
+class _Point(_Strict):
+    """A point's metrics are optional here: which ones it needs is the file's `metrics`."""
+
+    hash: Annotated[str, AfterValidator(_hash_text)]
+    cycles: Score | None = None
+    instructions: Score | None = None
+    scratch: Score | None = None
+    program: Annotated[str, Field(min_length=1, max_length=MAX_PROGRAM_CHARS)] | None = None
+
+
+class _File(_Strict):
+    format: Literal["vliw-histogram"]
+    version: Version
+    score_rule: Annotated[int, Field(ge=1, le=SCORE_RULE)] | None = None
+    puzzle: Annotated[str, AfterValidator(_puzzle_id)]
+    metrics: Annotated[dict[Metric, _Bars], Field(min_length=1)]
+    points: Annotated[list[_Point], Field(max_length=MAX_POINTS)]
+
+
+def _where(loc: Sequence[str | int]) -> str:
+    """A pydantic location as a key path: points[3].hash; the whole file is 'top level'."""
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
+    return text.removeprefix(".") or "top level"
+
+
+def _problem(detail: Any) -> str:
+    """One pydantic error as 'key path: what is wrong'."""
+    loc, kind, ctx = tuple(detail["loc"]), detail["type"], detail.get("ctx", {})
+    if kind == "extra_forbidden":
+        return f"{_where(loc[:-1])}: unknown key {loc[-1]!r}"
+    if kind == "missing":
+        return f"{_where(loc[:-1])}: missing key {loc[-1]!r}"
+    if loc and loc[-1] == "[key]":
+        return f"{_where(loc[:-2])}: unknown key {loc[-2]!r}"
+    value = _describe(detail.get("input"))
+    if loc == ("version",) and kind == "literal_error":
+        message = (f"this program reads versions {' and '.join(map(str, READ_VERSIONS))}, "
+                   f"not {value}")
+    elif kind == "literal_error":
+        message = f"expected {ctx['expected']}, not {value}"
+    elif kind in ("int_type", "greater_than_equal"):
+        message = f"expected a whole number >= 0, not {value}"
+    elif kind == "less_than_equal":
+        message = f"expected at most {ctx['le']}, not {value}"
+    elif kind in ("too_long", "string_too_long"):
+        what = "items" if kind == "too_long" else "characters"
+        message = f"more than the {ctx['max_length']:,} {what} allowed"
+    elif kind in ("too_short", "string_too_short"):
+        message = "must not be empty"
+    elif kind in _TYPE_NAMES:
+        message = f"expected {_TYPE_NAMES[kind]}, not {value}"
+    else:
+        message = str(detail["msg"]).removeprefix("Value error, ")
+    return f"{_where(loc)}: {message}"
+
+
+_TYPE_NAMES = {"string_type": "a string", "list_type": "a list", "dict_type": "an object",
+               "model_type": "an object", "model_attributes_type": "an object"}
 
 
 def _describe(value: Any) -> str:
@@ -403,6 +511,8 @@ def _describe(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and abs(value) >= 10**40:
+        return "a number of more than 40 digits"
     if isinstance(value, int | float | str):
         text = json.dumps(value)
         return text if len(text) <= 40 else text[:37] + "..."
@@ -411,69 +521,67 @@ def _describe(value: Any) -> str:
 
 def from_json(data: Any, source: str = "<histogram>") -> Histogram:
     """A histogram from decoded JSON, checked: its counts must be those of its points."""
-    read = _Reader(source)
-    top = read.object(data, "top level", ("format", "version", "puzzle", "metrics", "points"))
-    if top["format"] != FORMAT_NAME:
-        raise read.fail("format", f"expected {FORMAT_NAME!r}, not {_describe(top['format'])}")
-    version = read.count(top["version"], "version")
-    if version != FORMAT_VERSION:
-        raise read.fail("version", f"this program reads version {FORMAT_VERSION}, not {version}")
-    puzzle = read.text(top["puzzle"], "puzzle")
-    metrics_data = read.object(top["metrics"], "metrics", (), METRICS)
-    metrics = tuple(metrics_data)
-    if not metrics:
-        raise read.fail("metrics", "no metric")
+    try:
+        top = _File.model_validate(data)
+    except ValidationError as error:
+        raise HistogramError(f"{source}: {_problem(error.errors(include_url=False)[0])}") \
+            from None
+
+    def fail(where: str, message: str) -> HistogramError:
+        return HistogramError(f"{source}: {where}: {message}")
+
+    if top.version == 1 and top.score_rule is not None:
+        raise fail("top level", "unknown key 'score_rule' (version 1 has none)")
+    if top.version > 1 and top.score_rule is None:
+        raise fail("top level", f"missing key 'score_rule' (version {top.version} needs it)")
+    metrics = tuple(top.metrics)
     points = []
-    for i, item in enumerate(read.list(top["points"], "points")):
-        where = f"points[{i}]"
-        entry = read.object(item, where, ("hash", *metrics))
-        digest = entry["hash"]
-        if not isinstance(digest, str) or not _HASH_PATTERN.fullmatch(digest):
-            raise read.fail(f"{where}.hash", "expected 64 lowercase hex digits")
-        points.append(Point(digest, {m: read.count(entry[m], f"{where}.{m}") for m in metrics}))
     seen: set[str] = set()
-    for i, point in enumerate(points):
-        if point.hash in seen:
-            raise read.fail(f"points[{i}].hash", f"solution {point.hash[:12]} is listed twice")
-        seen.add(point.hash)
-    histogram = Histogram.build(puzzle, metrics, points)
-    for metric in metrics:
-        where = f"metrics.{metric}"
-        entry = read.object(metrics_data[metric], where, ("scale", "edges", "counts"))
-        _check_bars(read, where, entry, [p.scores[metric] for p in points])
+    for i, entry in enumerate(top.points):
+        where = f"points[{i}]"
+        scores = {m: getattr(entry, m) for m in METRICS}
+        extra = [m for m in METRICS if m not in metrics and scores[m] is not None]
+        if extra:
+            raise fail(where, f"unknown key {extra[0]!r} (not among the file's metrics)")
+        missing = [m for m in metrics if scores[m] is None]
+        if missing:
+            raise fail(where, f"missing key {missing[0]!r}")
+        if entry.program is not None and top.version == 1:
+            raise fail(f"{where}.program", "version 1 points carry no program")
+        if entry.hash in seen:
+            raise fail(f"{where}.hash", f"solution {entry.hash[:12]} is listed twice")
+        seen.add(entry.hash)
+        points.append(Point(entry.hash, {m: scores[m] for m in metrics}, entry.program))
+    histogram = Histogram.build(top.puzzle, metrics, points, top.score_rule or 1)
+    for metric, bars in top.metrics.items():
+        _check_bars(fail, f"metrics.{metric}", bars, [p.scores[metric] for p in points])
     return histogram
 
 
-def _check_bars(read: _Reader, where: str, entry: dict[str, Any], scores: list[int]) -> None:
+def _check_bars(fail: Callable[[str, str], HistogramError], where: str, bars: _Bars,
+                scores: list[int]) -> None:
     """The stored buckets must be well formed and count exactly the points."""
-    if entry["scale"] not in {s.value for s in Scale}:
-        raise read.fail(f"{where}.scale",
-                        f"expected 'linear' or 'log', not {_describe(entry['scale'])}")
-    edges = [read.count(v, f"{where}.edges[{i}]")
-             for i, v in enumerate(read.list(entry["edges"], f"{where}.edges"))]
-    counts = [read.count(v, f"{where}.counts[{i}]")
-              for i, v in enumerate(read.list(entry["counts"], f"{where}.counts"))]
+    edges, counts = bars.edges, bars.counts
     if any(b <= a for a, b in itertools.pairwise(edges)):
-        raise read.fail(f"{where}.edges", "edges must increase strictly")
+        raise fail(f"{where}.edges", "edges must increase strictly")
     if len(edges) == 1:
-        raise read.fail(f"{where}.edges", "one edge makes no bucket; use [] for none")
+        raise fail(f"{where}.edges", "one edge makes no bucket; use [] for none")
     if len(counts) != max(len(edges) - 1, 0):
-        raise read.fail(f"{where}.counts",
-                        f"{len(edges)} edges need {max(len(edges) - 1, 0)} counts, "
-                        f"not {len(counts)}")
-    stored = MetricHistogram("", Scale(entry["scale"]), tuple(edges), tuple(counts))
+        raise fail(f"{where}.counts",
+                   f"{len(edges)} edges need {max(len(edges) - 1, 0)} counts, not {len(counts)}")
+    stored = MetricHistogram("", Scale(bars.scale), tuple(edges), tuple(counts))
     actual = [0] * len(counts)
     for score in scores:
         position, bucket = stored.locate(score)
         if bucket is None:
-            raise read.fail(f"{where}.edges", f"score {score} of a point lies {position.value} "
-                            "every bucket")
+            raise fail(f"{where}.edges", f"score {score} of a point lies {position.value} "
+                       "every bucket")
         actual[bucket] += 1
     if actual != counts:
         index = next(i for i, (a, b) in enumerate(zip(actual, counts, strict=True)) if a != b)
-        raise read.fail(f"{where}.counts[{index}]",
-                        f"says {counts[index]} but the points put {actual[index]} in bucket "
-                        f"[{edges[index]}, {edges[index + 1]})")
+        raise fail(f"{where}.counts[{index}]",
+                   f"says {counts[index]} but the points put {actual[index]} in bucket "
+                   f"[{edges[index]}, {edges[index + 1]})")
 
 
 def read_histogram(path: Path) -> Histogram:
@@ -494,6 +602,8 @@ def read_histogram(path: Path) -> Histogram:
     except json.JSONDecodeError as error:
         raise HistogramError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") \
             from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise HistogramError(f"{path}: invalid JSON: a number with too many digits") from None
     except RecursionError:
         raise HistogramError(f"{path}: invalid JSON: nested too deeply") from None
     return from_json(data, str(path))

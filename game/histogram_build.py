@@ -10,23 +10,51 @@ empty histogram when there is none.
 does (`game.scoring.score_solution_file`, fresh robustness seeds included): a
 file that cannot be read, does not run on the puzzle's machine, gives a wrong
 output or claims a wrong score is skipped with the reason; a program
-identical to one already counted (same `content_hash`) is counted once.
+identical to one already counted (same `content_hash`) is counted once. Each
+point carries its program (its canonical form), so others can re-validate it.
 
 `rebuild_shipped()` rebuilds the histograms of every shipped puzzle from the
 shipped solutions (``solutions/<pack>/<puzzle>/``); `vliw hist rebuild` runs
-it and `vliw hist rebuild --check` only reports what is stale.
+it and `vliw hist rebuild --check` only reports what is stale. Shipped points
+carry no program: their hashes name shipped solutions, which stay small in
+the repository and are what `merge` runs again for them.
+
+`merge_checked(entry, files)` takes no score on trust: every point of every
+file is run again on the puzzle (its program, or the shipped solution with
+its hash), gets the scores measured, or is dropped with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from game.catalog import Catalog, PuzzleEntry
-from game.histogram import Histogram, HistogramError, Point, content_hash, read_histogram
+from game.histogram import (
+    MAX_PROGRAM_CHARS,
+    Histogram,
+    HistogramError,
+    Point,
+    canonical_form,
+    content_hash,
+    form_hash,
+    read_histogram,
+)
 from game.paths import SOLUTIONS_DIR, atomic_write_text
-from game.scoring import BrokenReference, SolutionFileError, score_solution_file, solution_files
+from game.references import ReferenceFailure
+from game.scoring import (
+    BrokenReference,
+    Report,
+    SolutionFileError,
+    score_program,
+    score_solution_file,
+    solution_files,
+)
+from machine.loader import load_program
+from machine.program import ProgramError
+from machine.takehome_json import program_from_json_text
 
 HISTOGRAMS_FOLDER = "histograms"
 
@@ -55,18 +83,24 @@ class InvalidSolution(Exception):
 
 
 def validate_solution(entry: PuzzleEntry, path: Path) -> Point:
-    """The solution's point if it passes every test of the puzzle; else InvalidSolution."""
+    """The solution's point, with its program, if it passes every test of the puzzle;
+    else InvalidSolution."""
     try:
         program, report = score_solution_file(entry, path, refuse_other_puzzle=True)
     except BrokenReference as error:
         raise BuildError(str(error)) from None
     except SolutionFileError as error:
         raise InvalidSolution(str(error)) from None
+    _require_pass(str(path), report)
+    form = canonical_form(program)
+    return Point(form_hash(form), report.scores.as_dict(), form)
+
+
+def _require_pass(source: str, report: Report) -> None:
     if not report.passed:
         failures = report.failures()
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
-        raise InvalidSolution(f"{path}: {failures[0]}{more}")
-    return Point(content_hash(program), report.scores.as_dict())
+        raise InvalidSolution(f"{source}: {failures[0]}{more}")
 
 
 @dataclass(frozen=True)
@@ -97,8 +131,12 @@ Measure = Callable[[PuzzleEntry, Path], Point]
 
 def build_histogram(entry: PuzzleEntry, files: Iterable[Path],
                     progress: Callable[[Path], None] | None = None,
-                    measure: Measure = validate_solution) -> Build:
-    """Validate each file; count each distinct passing program once."""
+                    measure: Measure = validate_solution, programs: bool = True) -> Build:
+    """Validate each file; count each distinct passing program once.
+
+    `programs`: whether the points carry their programs (a program too long for a
+    histogram file is then not counted).
+    """
     points: dict[str, tuple[Point, Path]] = {}
     counted: list[Path] = []
     skipped: list[Skipped] = []
@@ -110,6 +148,13 @@ def build_histogram(entry: PuzzleEntry, files: Iterable[Path],
             point = measure(entry, path)
         except InvalidSolution as error:
             skipped.append(Skipped(path, str(error)))
+            continue
+        if not programs:
+            point = point.without_program()
+        elif point.program is not None and len(point.program) > MAX_PROGRAM_CHARS:
+            skipped.append(Skipped(path, f"{path}: its program has {len(point.program):,} "
+                                   f"characters in the take-home form, over the "
+                                   f"{MAX_PROGRAM_CHARS:,} a histogram point may carry"))
             continue
         if point.hash in points:
             duplicates.append(Duplicate(path, points[point.hash][1]))
@@ -150,7 +195,7 @@ def rebuild_shipped(catalog: Catalog | None = None, solutions: Path = SOLUTIONS_
             entry = PuzzleEntry(pack, puzzle, paths[pack.id])
             folder = solutions / pack.id / puzzle.id
             files = solution_files(folder) if folder.is_dir() else []
-            build = build_histogram(entry, files, progress, measure)
+            build = build_histogram(entry, files, progress, measure, programs=False)
             path = histogram_path(entry)
             expected.add(path.resolve())
             text = build.histogram.to_text()
@@ -172,3 +217,146 @@ def write_rebuilt(results: Sequence[Rebuilt]) -> None:
             result.path.unlink()
         else:
             atomic_write_text(result.path, result.text)
+
+
+# --- merging: every point is run again ----------------------------------------------------------
+
+class Verdict(StrEnum):
+    ACCEPTED = "accepted"
+    """Its program measures exactly what the point claims."""
+    RESCORED = "re-scored"
+    """Its program passes; the claimed scores (or hash) are replaced by the measured ones."""
+    NO_PROGRAM = "without a program"
+    """Dropped: it carries no program and no shipped solution has its hash."""
+    FAILING = "failing"
+    """Dropped: its program does not read, does not run on the puzzle, or fails a test."""
+
+
+DROPPED = (Verdict.NO_PROGRAM, Verdict.FAILING)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What running one point of a file again made of it."""
+
+    source: str
+    """The file and the point: ``a.json points[3]``."""
+    verdict: Verdict
+    point: Point | None
+    """As measured; None when dropped."""
+    reason: str = ""
+    """Why it was dropped or re-scored (not naming the point: `source` does)."""
+
+
+@dataclass(frozen=True)
+class Merge:
+    histogram: Histogram
+    checked: list[Checked]
+
+    def count(self, *verdicts: Verdict) -> int:
+        return sum(1 for c in self.checked if c.verdict in verdicts)
+
+
+def merge_checked(entry: PuzzleEntry, files: Sequence[tuple[str, Histogram]],
+                  solutions: Path = SOLUTIONS_DIR) -> Merge:
+    """The union of the files' points as measured now, and what happened to each point.
+
+    Raises HistogramError for a file of another puzzle or other metrics, and
+    BuildError if the puzzle's own reference fails.
+    """
+    metrics = tuple(entry.puzzle.metrics)
+    remeasure = _Remeasure(entry, solutions)
+    merged = Histogram.empty(entry.id, metrics)
+    checked: list[Checked] = []
+    for name, histogram in files:
+        if histogram.puzzle != entry.id:
+            raise HistogramError(f"{name}: holds the histogram of {histogram.puzzle}, "
+                                 f"not {entry.id}")
+        if histogram.metrics != metrics:
+            raise HistogramError(f"{name}: its metrics are {', '.join(histogram.metrics)}, "
+                                 f"but {entry.id} has {', '.join(metrics)}")
+        results = [remeasure(f"{name} points[{i}]", point, histogram.score_rule)
+                   for i, point in enumerate(histogram.points)]
+        checked += results
+        kept = (c.point for c in results if c.point is not None)
+        merged = merged.merge(Histogram.build(entry.id, metrics, kept))
+    return Merge(merged, checked)
+
+
+@dataclass(frozen=True)
+class _Dropped:
+    verdict: Verdict
+    reason: str
+
+
+class _Remeasure:
+    """Runs each distinct program once; the first measure of a hash is the one kept."""
+
+    def __init__(self, entry: PuzzleEntry, solutions: Path):
+        self.entry = entry
+        self.folder = solutions / entry.pack.id / entry.puzzle.id
+        self.shipped: dict[str, Path] | None = None
+        self.done: dict[str, Point | _Dropped] = {}
+        """By program text, or by hash for a point without a program (hex, never a '[')."""
+        self.by_hash: dict[str, Point] = {}
+
+    def __call__(self, source: str, claimed: Point, score_rule: int) -> Checked:
+        key = claimed.hash if claimed.program is None else claimed.program
+        if key not in self.done:
+            self.done[key] = self._run_shipped(claimed.hash, score_rule) \
+                if claimed.program is None else self._run_carried(claimed.program)
+        measured = self.done[key]
+        if isinstance(measured, _Dropped):
+            return Checked(source, measured.verdict, None, measured.reason)
+        point = self.by_hash.setdefault(measured.hash, measured)
+        wrong = [f"{m} {claimed.scores[m]} claimed, {point.scores[m]} measured"
+                 for m in claimed.scores if claimed.scores[m] != point.scores[m]]
+        if point.hash != claimed.hash:
+            wrong.insert(0, f"hash {claimed.hash[:12]} claimed, {point.hash[:12]} measured")
+        if wrong:
+            return Checked(source, Verdict.RESCORED, point, "; ".join(wrong))
+        return Checked(source, Verdict.ACCEPTED, point)
+
+    def _run_carried(self, text: str) -> Point | _Dropped:
+        """The point a carried program measures, or why it is dropped."""
+        try:
+            program = program_from_json_text(text, "program")
+        except ProgramError as error:
+            return _Dropped(Verdict.FAILING, str(error))
+        try:
+            report = score_program(self.entry.puzzle, program, puzzle_id=self.entry.id)
+            _require_pass("program", report)
+        except ProgramError as error:
+            return _Dropped(Verdict.FAILING, f"{error} (on the machine of {self.entry.id})")
+        except InvalidSolution as error:
+            return _Dropped(Verdict.FAILING, str(error))
+        except ReferenceFailure as error:
+            raise BuildError(f"{self.entry.path}: the reference of {self.entry.id} fails: "
+                             f"{error}") from None
+        form = canonical_form(program)
+        return Point(form_hash(form), report.scores.as_dict(), form)
+
+    def _run_shipped(self, digest: str, score_rule: int) -> Point | _Dropped:
+        """The point of the shipped solution with this hash, or why there is none."""
+        if self.shipped is None:
+            self.shipped = self._index_shipped()
+        path = self.shipped.get(digest)
+        if path is None:
+            older = " (its file was written under score rule 1)" if score_rule == 1 else ""
+            return _Dropped(Verdict.NO_PROGRAM,
+                            f"carries no program and is no shipped solution{older}")
+        try:
+            return validate_solution(self.entry, path).without_program()
+        except InvalidSolution as error:
+            return _Dropped(Verdict.FAILING, str(error))
+
+    def _index_shipped(self) -> dict[str, Path]:
+        """The shipped solutions of the puzzle by content hash (unreadable ones left out)."""
+        vlen = self.entry.puzzle.machine_config().vlen
+        found: dict[str, Path] = {}
+        for path in solution_files(self.folder) if self.folder.is_dir() else []:
+            try:
+                found.setdefault(content_hash(load_program(path, vlen)), path)
+            except ProgramError:
+                continue
+        return found

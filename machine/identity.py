@@ -15,26 +15,41 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 
 from machine.isa import Engine
 from machine.program import Bundle, Program
 
 
 def content_hash(program: Program) -> str:
-    """The hex SHA-256 of the program's canonical form (see the module docstring).
-
-    Each distinct bundle object is serialised once: unrolled kernels repeat the same
-    bundles thousands of times, and the parsers share equal bundles.
-    """
+    """The hex SHA-256 of the program's canonical form (see the module docstring)."""
     digest = hashlib.sha256(b"[")
-    texts: dict[int, bytes] = {}
-    for index, bundle in enumerate(program.bundles):
-        text = texts.get(id(bundle))
-        if text is None:
-            text = texts[id(bundle)] = _canonical(bundle)
+    for index, text in enumerate(_bundle_texts(program)):
         digest.update(b"," + text if index else text)
     digest.update(b"]")
     return digest.hexdigest()
+
+
+def canonical_form(program: Program) -> str:
+    """The canonical form itself: take-home JSON text without debug slots, in ASCII."""
+    return "[" + b",".join(_bundle_texts(program)).decode("ascii") + "]"
+
+
+def form_hash(form: str) -> str:
+    """The identity of the program whose canonical form this is."""
+    return hashlib.sha256(form.encode("ascii")).hexdigest()
+
+
+def _bundle_texts(program: Program) -> Iterator[bytes]:
+    """Each bundle's canonical text. Each distinct bundle object is serialised once:
+    unrolled kernels repeat the same bundles thousands of times, and the parsers share
+    equal bundles."""
+    texts: dict[int, bytes] = {}
+    for bundle in program.bundles:
+        text = texts.get(id(bundle))
+        if text is None:
+            text = texts[id(bundle)] = _canonical(bundle)
+        yield text
 
 
 def _canonical(bundle: Bundle) -> bytes:

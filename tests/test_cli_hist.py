@@ -159,7 +159,8 @@ def test_merge_counts_a_shared_solution_once(capsys, pack, tmp_path):
     build(capsys, pack, first, tmp_path / "a.json")
     build(capsys, pack, second, tmp_path / "b.json")
     code, out, _ = run(capsys, "hist", "merge", str(tmp_path / "a.json"),
-                       str(tmp_path / "b.json"), "-o", str(tmp_path / "c.json"))
+                       str(tmp_path / "b.json"), "-o", str(tmp_path / "c.json"),
+                       "--pack", str(pack))  # merge runs each point again: it needs the puzzle
     assert code == 0
     assert "2 distinct solutions of testpack/double (1 listed in more than one file)" in out
     merged = read_histogram(tmp_path / "c.json")

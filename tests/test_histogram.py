@@ -182,7 +182,7 @@ def test_json_round_trip_is_exact_and_documented_keys_are_there() -> None:
                                 [point(1, 1500, 900, 400), point(2, 147734, 4500, 300)])
     data = json.loads(histogram.to_text())
     assert data == histogram.to_json()
-    assert data["format"] == "vliw-histogram" and data["version"] == 1
+    assert data["format"] == "vliw-histogram" and data["version"] == 2
     assert list(data["metrics"]) == list(METRICS)
     cycles = data["metrics"]["cycles"]
     assert len(cycles["counts"]) == len(cycles["edges"]) - 1 and sum(cycles["counts"]) == 2
@@ -210,7 +210,7 @@ def tampered(change) -> dict:
     (lambda d: d.update(extra=1), "top level: unknown key 'extra'"),
     (lambda d: d.pop("points"), "top level: missing key 'points'"),
     (lambda d: d.update(format="other"), "format: expected 'vliw-histogram'"),
-    (lambda d: d.update(version=2), "version: this program reads version 1, not 2"),
+    (lambda d: d.update(version=3), "version: this program reads versions 1 and 2, not 3"),
     (lambda d: d["metrics"].update(speed={}), "metrics: unknown key 'speed'"),
     (lambda d: d["metrics"]["cycles"]["counts"].__setitem__(0, 5),
      r"metrics.cycles.counts\[0\]: says 5 but the points put 1"),

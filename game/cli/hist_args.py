@@ -9,7 +9,7 @@ from game.cli.common import Deferred, add_pack_option
 MIN_WIDTH, MAX_WIDTH = 60, 160
 USAGE = """vliw hist PUZZLE [--solution FILE] [--histogram FILE.json] [--json] [--width N]
        vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
-       vliw hist merge A.json B.json... -o FILE.json
+       vliw hist merge A.json B.json... -o FILE.json [--pack FILE]
        vliw hist rebuild [--check]"""
 
 
@@ -17,8 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "hist", help="score histograms: show, build, merge, rebuild", usage=USAGE,
         description="Show a puzzle's histograms of recorded solutions with your score marked;"
-                    " build a histogram from a folder of solutions; merge shared histograms;"
-                    " rebuild the shipped ones.")
+                    " build a histogram from a folder of solutions; merge shared histograms,"
+                    " running every point's program again (a point without one, or whose"
+                    " program fails, is dropped: exit 1); rebuild the shipped ones.")
     parser.add_argument("target", metavar="PUZZLE|build|merge|rebuild",
                         help="a puzzle id (PACK/PUZZLE) to show, or an action")
     parser.add_argument("inputs", nargs="*", metavar="PATH",

@@ -2,7 +2,7 @@
 
     vliw hist PUZZLE [--solution FILE] [--histogram FILE.json] [--json] [--width N]
     vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
-    vliw hist merge A.json B.json... -o FILE.json
+    vliw hist merge A.json B.json... -o FILE.json [--pack FILE.toml]
     vliw hist rebuild [--check]
 
 `vliw hist PUZZLE` shows the puzzle's histograms (the shipped ones, or
@@ -12,13 +12,20 @@ the file is validated as `vliw check` does; if it passes, it is recorded in
 the score store (unless `--no-record`) and placed on every histogram.
 
 `build` validates every solution below DIR: invalid ones are reported on
-stderr and not counted, identical programs are counted once. `merge` unites
-histograms of one puzzle (a solution in several files counts once).
+stderr and not counted, identical programs are counted once; each point
+carries its program. `merge` unites histograms of one puzzle (a solution in
+several files counts once) and takes no score on trust: each point is run
+again from the program it carries (or the shipped solution with its hash)
+and keeps the scores measured; a point without a program to run, or whose
+program fails, is dropped. It says on stderr how many points were accepted,
+re-scored and dropped, and why the first was dropped; the merged file holds
+only what was measured, and merge exits 1 if it dropped any point.
 `rebuild` rebuilds the shipped histograms (puzzles/histograms/) from the
 shipped solutions (solutions/); with `--check` it writes nothing and exits 1
-if any is stale. Exit codes: 0 done; 1 a solution fails, or stale or invalid
-shipped data; 2 unreadable or invalid input. The arguments are declared in
-`game.cli.hist_args`; this module is imported when the command runs.
+if any is stale. Exit codes: 0 done; 1 a solution fails or a merged point was
+dropped, or stale or invalid shipped data; 2 unreadable or invalid input. The
+arguments are declared in `game.cli.hist_args`; this module is imported when
+the command runs.
 """
 
 from __future__ import annotations
@@ -36,10 +43,14 @@ from game.cli.hist_args import MAX_WIDTH, MIN_WIDTH
 from game.cli.pack_commands import find_puzzle, open_catalog
 from game.histogram import Histogram, HistogramError, Point, Standing, pareto_front, read_histogram
 from game.histogram_build import (
+    DROPPED,
     Build,
     BuildError,
     InvalidSolution,
+    Merge,
+    Verdict,
     build_histogram,
+    merge_checked,
     puzzle_histogram,
     rebuild_shipped,
     validate_solution,
@@ -69,7 +80,7 @@ def run_hist(args: argparse.Namespace) -> int:
 _OPTIONS_OF = {
     "show": {"solution", "histogram", "no_record", "json", "width", "pack"},
     "build": {"puzzle", "output", "pack"},
-    "merge": {"output"},
+    "merge": {"output", "pack"},
     "rebuild": {"check"},
 }
 _FLAG_NAMES = {"solution": "--solution", "histogram": "--histogram", "no_record": "--no-record",
@@ -130,7 +141,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _existing_file(path: str) -> Path:
     if not Path(path).is_file():
-        raise CliError(f"{path}: no such file")
+        raise CliError(f"{path}: {'not a regular file' if Path(path).exists() else 'no such file'}")
     return Path(path)
 
 
@@ -215,6 +226,8 @@ def _output(args: argparse.Namespace, action: str) -> Path:
 def _write(path: Path, histogram: Histogram) -> None:
     try:
         atomic_write_text(path, histogram.to_text())
+    except HistogramError as error:
+        raise CliError(f"{path}: not written: {error}") from None
     except OSError as error:
         raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
 
@@ -261,20 +274,40 @@ def _merge(args: argparse.Namespace) -> int:
                        " -o C.json")
     output = _output(args, "merge")
     try:
-        histograms = [read_histogram(_existing_file(path)) for path in args.inputs]
-        merged = histograms[0]
-        for path, other in zip(args.inputs[1:], histograms[1:], strict=True):
-            try:
-                merged = merged.merge(other)
-            except HistogramError as error:
-                raise HistogramError(f"{path}: {error}") from None
+        files = [(path, read_histogram(_existing_file(path))) for path in args.inputs]
     except HistogramError as error:
         raise CliError(str(error)) from None
-    _write(output, merged)
-    listed = sum(len(h) for h in histograms)
-    print(f"{output}: {len(merged)} distinct solutions of {merged.puzzle}"
-          f" ({listed - len(merged)} listed in more than one file)")
-    return EXIT_OK
+    puzzle = files[0][1].puzzle
+    for path, histogram in files[1:]:
+        if histogram.puzzle != puzzle:
+            raise CliError(f"{path}: cannot merge histograms of different puzzles: {puzzle}"
+                           f" and {histogram.puzzle}")
+    try:
+        entry = find_puzzle(open_catalog(args.pack), puzzle)
+    except CliError as error:
+        raise CliError(f"{args.inputs[0]}: puzzle {puzzle}: {error}") from None
+    try:
+        merge = merge_checked(entry, files)
+    except (HistogramError, BuildError) as error:
+        raise CliError(str(error)) from None
+    _report_merge(merge)
+    _write(output, merge.histogram)
+    kept = len(merge.checked) - merge.count(*DROPPED)
+    print(f"{output}: {len(merge.histogram)} distinct solutions of {entry.id}"
+          f" ({kept - len(merge.histogram)} listed in more than one file)")
+    return EXIT_FAILED if merge.count(*DROPPED) else EXIT_OK
+
+
+def _report_merge(merge: Merge) -> None:
+    """One line of counts, and one on the first point dropped (the reason of most)."""
+    dropped = [c for c in merge.checked if c.verdict in DROPPED]
+    why = ", ".join(f"{merge.count(v)} {v.value}" for v in DROPPED if merge.count(v))
+    print(f"merge: {len(merge.checked)} points read: {merge.count(Verdict.ACCEPTED)} accepted,"
+          f" {merge.count(Verdict.RESCORED)} re-scored, {len(dropped)} dropped"
+          + (f" ({why})" if why else ""), file=sys.stderr)
+    if dropped:
+        more = f" (and {len(dropped) - 1} more)" if len(dropped) > 1 else ""
+        print(f"dropped {dropped[0].source}: {dropped[0].reason}{more}", file=sys.stderr)
 
 
 def _rebuild(args: argparse.Namespace) -> int:
