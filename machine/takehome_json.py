@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from machine.collector import collector_paused
 from machine.isa import Engine
 from machine.program import Bundle, OpaqueDebug, Problem, Program, ProgramError, Slot, SourceMap
 from machine.text import shown_token
@@ -111,7 +112,8 @@ def decode_json_text(text: str, path: str | None = None) -> Any:
 
 def program_from_json_text(text: str, path: str | None = None) -> Program:
     """A program from the take-home's JSON text; every problem located by bundle and slot."""
-    return program_from_json(decode_json_text(text, path), path)
+    with collector_paused():  # hundreds of thousands of objects, all kept, none in cycles
+        return program_from_json(decode_json_text(text, path), path)
 
 
 def _is_sequence(value: object) -> bool:
@@ -136,10 +138,43 @@ def program_from_json(data: object, path: str | None = None) -> Program:
     if not _is_sequence(data):
         problems.add(f"expected a JSON list of bundles, not {describe(data)}")
         raise ProgramError(problems.problems)
-    bundles = [_bundle(b, raw, problems) for b, raw in enumerate(data)]
+    shared: dict[Any, Bundle | None] = {}
+    bundles = [_shared_bundle(b, raw, problems, shared) for b, raw in enumerate(data)]
     if problems.problems:
         raise ProgramError(problems.problems)
     return Program(tuple(b for b in bundles if b is not None), source=SourceMap(path, (), ()))
+
+
+def _shared_bundle(b: int, raw: object, problems: _Collector,
+                   shared: dict[Any, Bundle | None]) -> Bundle | None:
+    """The bundle, one object for all equal bundles: an unrolled kernel repeats a few
+    hundred bundles thousands of times, and validation, the engine and the program's
+    identity then work once per distinct bundle. A bundle whose slots hold lists (debug
+    operands) is built on its own."""
+    try:
+        key = _frozen(raw)
+        found = shared.get(key, _MISSING)
+    except (TypeError, ValueError):  # unhashable, or not an object at all
+        return _bundle(b, raw, problems)
+    if found is _MISSING:
+        found = shared[key] = _bundle(b, raw, problems)
+    elif found is None:  # the same problems, at this bundle too
+        _bundle(b, raw, problems)
+    return found
+
+
+_MISSING = object()
+
+
+def _frozen(raw: object) -> Any:
+    """A hashable image of a raw bundle (TypeError when it holds a list inside a slot).
+    Types are part of it: 1, 1.0 and True are equal but not the same operand."""
+    pairs = raw.items() if isinstance(raw, dict) else raw
+    return (type(raw), *((key, type(slots), tuple((type(slot), *map(type, slot), *slot)
+                                          if isinstance(slot, list | tuple) else slot
+                                          for slot in slots)
+                  if isinstance(slots, list | tuple) else slots)
+                 for key, slots in pairs))  # type: ignore[union-attr]
 
 
 def _bundle(b: int, raw: object, problems: _Collector) -> Bundle | None:
