@@ -12,7 +12,7 @@ the take-home's submission check runs), so that a program that only writes
 the scored seeds' answers fails. Each test compares the checked regions of
 the final memory with the reference's (`game.references`).
 
-Scores (DESIGN.md): `cycles` is the worst case over the scored tests,
+Scores (docs/architecture.md): `cycles` is the worst case over the scored tests,
 `instructions` the non-debug slots, `scratch` the scratch words the program
 names. A solution passes when every test is correct and the scores its header
 claims (``# cycles: 1234``, ``# instructions: ...``, ``# scratch: ...``)
