@@ -197,21 +197,22 @@ class _Assembler:
         positions: list[Positions] = []
         built: dict[Code, tuple[Bundle, tuple[int, ...]]] = {}
         """The bundle of each distinct one-line bundle, and its slots' columns."""
+        code_line, add_bundle, add_positions = Code, bundles.append, positions.append
         for number, item in zip(self.bundle_lines, self.bundles, strict=True):
-            same = built.get(item) if type(item) is Code else None
-            if same is None:
-                done = self.build([(number, item)] if type(item) is Code else item, resolver)
-                if done is None:
-                    continue
-                if type(item) is not Code:
-                    bundles.append(done[0])
-                    positions.append(done[1])
-                    continue
-                same = built[item] = (done[0], tuple([column for _, column in done[1]]))
-            bundles.append(same[0])
-            columns = same[1]
-            positions.append(((number, columns[0]),) if len(columns) == 1
-                             else tuple([(number, column) for column in columns]))
+            if type(item) is code_line:  # one line: most bundles, and most are repeats
+                same = built.get(item)
+                if same is None:
+                    done = self.build([(number, item)], resolver)
+                    if done is None:
+                        continue
+                    same = built[item] = (done[0], tuple([column for _, column in done[1]]))
+                add_bundle(same[0])
+                columns = same[1]
+                add_positions(((number, columns[0]),) if len(columns) == 1
+                              else tuple([(number, column) for column in columns]))
+            elif (done := self.build(item, resolver)) is not None:
+                add_bundle(done[0])
+                add_positions(done[1])
         if self.problems:
             raise ProgramError(self.problems)
         annotations = canonical_annotations(self.annotations, len(symbols), len(bundles),
@@ -239,7 +240,7 @@ class _Assembler:
         """Per engine, in order of first appearance: its slots and where each is written."""
         failed: list[tuple[int, Code, Written]] = []
         bare = None
-        value_of, json_ops = resolver.__getitem__, _JSON_OPS
+        values, json_ops = resolver, _JSON_OPS
         for number, code in pieces:
             for written in code.slots:
                 engine, spec, args, column = written
@@ -253,7 +254,16 @@ class _Assembler:
                     continue
                 if spec.mnemonic not in json_ops:
                     try:
-                        args = tuple(map(value_of, args))
+                        # Unpacked, three or four operands resolve at a third of the cost
+                        # of a map; most operations have them.
+                        if len(args) == 3:
+                            a, b, c = args
+                            args = (values[a], values[b], values[c])
+                        elif len(args) == 4:
+                            a, b, c, d = args
+                            args = (values[a], values[b], values[c], values[d])
+                        else:
+                            args = tuple(map(values.__getitem__, args))
                     except Unresolved:
                         failed.append((number, code, written))
                         continue
