@@ -1,7 +1,7 @@
 """The one place where game/ runs programs: many memory images, one machine.
 
 Scoring, references and linting all run programs through `run_all`, so that
-the choice of execution engine is made here only: helper C's batched engine
+the choice of execution engine is made here only: the batched engine
 (`machine.engine.run_many`), exact to the reference simulator.
 """
 

@@ -1,4 +1,4 @@
-"""The machine's configuration knobs (spec/machine.md, last section).
+"""The machine's configuration knobs (docs/machine.md, "What a puzzle may change").
 
 With every default the machine is exactly the take-home's.
 """

@@ -1,5 +1,5 @@
 """Shared by the simulator conformance tests: programs written in the take-home's own
-shape, and a plain-Python model of the alu written from spec/machine.md.
+shape, and a plain-Python model of the alu written from docs/machine.md.
 
 The model is deliberately independent of machine/isa.py: it is what the op table is
 checked against, so it must not be derived from it.
@@ -50,7 +50,7 @@ def consts(*pairs: tuple[int, int]) -> list[BundleSpec]:
 
 
 def spec_alu(op: str, a: int, b: int) -> int | None:
-    """The alu of spec/machine.md, written independently; None means a fault."""
+    """The alu of docs/machine.md, written independently; None means a fault."""
     if op in ("//", "cdiv", "%") and b == 0:
         return None
     if op == "+":

@@ -1,4 +1,4 @@
-"""The op table against spec/machine.md: every operation exists with its engine and
+"""The op table against docs/machine.md: every operation exists with its engine and
 operand shape, and the alu semantics agree with an independent model of the spec."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ SPEC_OPS: list[tuple[Engine, str, tuple[Kind, ...]]] = [
     (Engine.DEBUG, "compare", (ANY, ANY)),
     (Engine.DEBUG, "vcompare", (ANY, ANY)),
 ]
-"""Transcribed from spec/machine.md, "Operations"."""
+"""Transcribed from docs/machine.md, "Operations"."""
 
 
 @pytest.mark.parametrize(("engine", "name", "operands"), SPEC_OPS,

@@ -1,4 +1,4 @@
-"""Imports point one way: game.tui -> game -> machine (DESIGN.md, Layout).
+"""Imports point one way: game.tui -> game -> machine (docs/architecture.md).
 
 Checked on the source text, so a stray import anywhere fails here, not in review.
 """

@@ -1,4 +1,4 @@
-"""Every operation of spec/machine.md on the reference simulator, one table row each.
+"""Every operation of docs/machine.md on the reference simulator, one table row each.
 
 Programs are built directly as Program/Bundle/Slot (via simulator_kit.program_of), so
 these tests depend on nothing but the op table and the simulator.

@@ -1,4 +1,4 @@
-"""The write and timing rules of spec/machine.md on the reference simulator: pre-bundle
+"""The write and timing rules of docs/machine.md on the reference simulator: pre-bundle
 reads, write conflicts, jumps, cycle counting, several cores, the cycle limit."""
 
 from __future__ import annotations

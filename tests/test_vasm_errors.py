@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from game.cli import main
 from machine.program import ProgramError
 from machine.vasm import parse
 
@@ -106,3 +109,52 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
 def test_without_a_path_the_program_is_named() -> None:
     with pytest.raises(ProgramError, match=r"^<program>:1:1: unknown operation"):
         parse("frob")
+
+
+HUGE = "1" * 4301
+LONG_NAME = "n" * 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (f".vector v\n    add v[{HUGE}], v, v",
+         f"e.vasm:2:9: the number '{'1' * 40}...' (4301 characters) is too long (at most 40 "
+         "characters)"),
+        (f".scalar a\n    const a, {HUGE}", "e.vasm:2:14: the number '1111"),
+        (f".scalar a\n    const a, -0x{'F' * 39}", "e.vasm:2:14: the number '-0xFFF"),
+        (f".scalar a\n    add a, {HUGE}, a", "e.vasm:2:12: the number '1111"),
+        (f"    jump {HUGE}", "e.vasm:1:10: the number '1111"),
+        (f".scalar a @ {HUGE}", "e.vasm:1:13: the number '1111"),
+        (f".array a[{HUGE}]", "e.vasm:1:10: the number '1111"),
+        (f"    add {LONG_NAME}, 1, 2",
+         f"e.vasm:1:9: undeclared name '{'n' * 40}...' (5000 characters)"),
+        (f"    jump {LONG_NAME}", f"e.vasm:1:10: unknown label '{'n' * 40}...' (5000 characters)"),
+        (f"    {LONG_NAME} 1", f"e.vasm:1:5: unknown operation '{'n' * 40}...' (5000 characters)"),
+        (f".scalar a\n    const a, {LONG_NAME}",
+         f"e.vasm:2:14: expected a number for operand imm of const, not '{'n' * 40}...' "
+         "(5000 characters)"),
+    ],
+    ids=["index", "immediate", "hex", "scratch", "target", "address", "length", "name", "label",
+         "operation", "not-a-number"],
+)
+def test_huge_tokens_give_a_short_message(text: str, message: str) -> None:
+    problem = first_error(text)
+    assert problem.startswith(message)
+    assert len(problem) < 200
+
+
+def test_a_number_of_forty_characters_is_still_a_number() -> None:
+    program = parse(f".scalar a\n    const a, {'9' * 40}\n    const a, -0x{'F' * 37}\n")
+    assert [bundle.slots[0].args[1] for bundle in program.bundles] == [10**40 - 1, -(16**37 - 1)]
+
+
+def test_a_huge_vector_index_exits_2_with_one_line(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "huge.vasm"
+    path.write_text(f".vector v\n    vadd v[{HUGE}], v, v\n")
+    code = main(["fmt", str(path)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and len(err) < 300, err
+    assert f"{path}:2:10: the number '{'1' * 40}...' (4301 characters) is too long" in err

@@ -1,7 +1,7 @@
 """The `vliw` command line: one module per command group, registered here.
 
 Every command reports bad input as one line on stderr and an exit code
-(DESIGN.md: 0 ok, 1 ran but wrong or faulted, 2 unreadable or invalid input);
+(docs/architecture.md: 0 ok, 1 ran but wrong or faulted, 2 unreadable or invalid input);
 a traceback is shown only with VLIW_DEBUG=1.
 """
 

@@ -1,4 +1,4 @@
-"""`vliw check`: validate solution files headlessly (DESIGN.md, the validator's contract).
+"""`vliw check`: validate solution files headlessly (docs/architecture.md, the path to a score).
 
     vliw check SOLUTION [--puzzle PACK/PUZZLE] [--seeds N] [--json]
                [--robustness-seed S]... [--pack FILE]...

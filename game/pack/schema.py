@@ -19,7 +19,7 @@ is strict about types (``vlen = "8"`` is an error, not 8). A sketch::
     check = ["values"]              # regions compared at the end
     best = { cycles = 1363 }        # best known score per metric (optional)
 
-    [puzzle.machine]                # knobs of spec/machine.md; defaults: the take-home
+    [puzzle.machine]                # knobs of docs/machine.md; defaults: the take-home
     slot_limits = { alu = 1 }       # engines not named keep their default limit
     scratch_size = 64
     forbidden_ops = ["mul", "multiply_add"]     # or allowed_ops = [...]; mnemonics

@@ -34,17 +34,49 @@ LINE_WIDTH = 100
 _DECIMAL_RE = re.compile(r"-?[0-9]+")
 _HEX_RE = re.compile(r"-?0[xX][0-9A-Fa-f]+")
 
+MAX_NUMBER_CHARS = 40
+"""A number literal has at most this many characters (2^128 has 39 digits): the machine's
+words and immediates are far shorter, and an error message can quote such a number whole."""
+SHOWN_CHARS = 40
+"""An error message quotes at most this many characters of a token."""
+
+
+class NumberTooLong(ValueError):
+    """A number literal longer than MAX_NUMBER_CHARS; the message says so."""
+
 
 def parse_int(token: str) -> int | None:
-    """A decimal or hex integer literal, optionally negative; None if `token` is not one."""
-    if _HEX_RE.fullmatch(token):
-        return int(token, 16)
+    """A decimal or hex integer literal, optionally negative; None if `token` is not one.
+
+    NumberTooLong if it is one, but longer than MAX_NUMBER_CHARS."""
     if _DECIMAL_RE.fullmatch(token):
-        try:
-            return int(token)
-        except ValueError:  # more digits than Python converts
-            return None
-    return None
+        base = 10
+    elif _HEX_RE.fullmatch(token):
+        base = 16
+    else:
+        return None
+    if len(token) > MAX_NUMBER_CHARS:
+        raise NumberTooLong(f"the number {shown(token)} is too long (at most "
+                            f"{MAX_NUMBER_CHARS} characters)")
+    return int(token, base)
+
+
+def shown(token: str) -> str:
+    """A token as a message quotes it: whole, or its start and its length when it is long."""
+    if len(token) <= SHOWN_CHARS:
+        return repr(token)
+    return f"{token[:SHOWN_CHARS] + '...'!r} ({len(token)} characters)"
+
+
+def cut(text: str) -> str:
+    """Text as a message shows it unquoted: whole, or its start and its length when long."""
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
+
+
+def or_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def format_immediate(value: int) -> str:
