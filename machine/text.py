@@ -30,6 +30,14 @@ def shown_token(token: str, keep: int = TOKEN_SHOWN) -> str:
     return printable(token)
 
 
+def quoted_token(token: str, keep: int = TOKEN_SHOWN) -> str:
+    """A token quoted as Python quotes strings, cut like `shown_token`: ``'abc...' (N
+    characters)`` for a long one, so the quote marks show where the text stops."""
+    if len(token) <= keep:
+        return printable(repr(token))
+    return f"{printable(repr(token[:keep] + '...'))} ({len(token):,} characters)"
+
+
 def shown_path(path: str | os.PathLike[str]) -> str:
     """A path as a message names it: undecodable bytes and control characters escaped."""
     return shown_token(os.fspath(path), PATH_SHOWN)

@@ -119,7 +119,7 @@ LONG_NAME = "n" * 5000
     ("text", "message"),
     [
         (f".vector v\n    add v[{HUGE}], v, v",
-         f"e.vasm:2:9: the number '{'1' * 40}...' (4301 characters) is too long (at most 40 "
+         f"e.vasm:2:9: the number '{'1' * 40}...' (4,301 characters) is too long (at most 40 "
          "characters)"),
         (f".scalar a\n    const a, {HUGE}", "e.vasm:2:14: the number '1111"),
         (f".scalar a\n    const a, -0x{'F' * 39}", "e.vasm:2:14: the number '-0xFFF"),
@@ -128,12 +128,12 @@ LONG_NAME = "n" * 5000
         (f".scalar a @ {HUGE}", "e.vasm:1:13: the number '1111"),
         (f".array a[{HUGE}]", "e.vasm:1:10: the number '1111"),
         (f"    add {LONG_NAME}, 1, 2",
-         f"e.vasm:1:9: undeclared name '{'n' * 40}...' (5000 characters)"),
-        (f"    jump {LONG_NAME}", f"e.vasm:1:10: unknown label '{'n' * 40}...' (5000 characters)"),
-        (f"    {LONG_NAME} 1", f"e.vasm:1:5: unknown operation '{'n' * 40}...' (5000 characters)"),
+         f"e.vasm:1:9: undeclared name '{'n' * 40}...' (5,000 characters)"),
+        (f"    jump {LONG_NAME}", f"e.vasm:1:10: unknown label '{'n' * 40}...' (5,000 characters)"),
+        (f"    {LONG_NAME} 1", f"e.vasm:1:5: unknown operation '{'n' * 40}...' (5,000 characters)"),
         (f".scalar a\n    const a, {LONG_NAME}",
          f"e.vasm:2:14: expected a number for operand imm of const, not '{'n' * 40}...' "
-         "(5000 characters)"),
+         "(5,000 characters)"),
     ],
     ids=["index", "immediate", "hex", "scratch", "target", "address", "length", "name", "label",
          "operation", "not-a-number"],
@@ -157,4 +157,4 @@ def test_a_huge_vector_index_exits_2_with_one_line(tmp_path: Path,
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and len(err) < 300, err
-    assert f"{path}:2:10: the number '{'1' * 40}...' (4301 characters) is too long" in err
+    assert f"{path}:2:10: the number '{'1' * 40}...' (4,301 characters) is too long" in err

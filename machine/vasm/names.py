@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from machine.program import Symbol
+from machine.text import quoted_token as shown
+from machine.text import shown_token as cut
 from machine.vasm.reader import Label, Name
-from machine.vasm.syntax import cut, nearest, or_list, shown
+from machine.vasm.syntax import nearest, or_list
 
 
 class Unresolved(Exception):

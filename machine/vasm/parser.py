@@ -30,10 +30,11 @@ from machine.program import (
     SourceMap,
     Symbol,
 )
+from machine.text import quoted_token as shown
 from machine.vasm.layout import canonical_annotations
 from machine.vasm.names import Resolver, Unresolved
 from machine.vasm.reader import Code, Declaration, LineReader, Note, Written, operand_columns
-from machine.vasm.syntax import HEADER_RE, allocate, shown
+from machine.vasm.syntax import HEADER_RE, allocate
 
 MAX_PROBLEMS = 100
 """Stop after this many problems: the first ones are what a person reads."""

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from machine.isa import BY_MNEMONIC, OPS, Engine, Kind, OpSpec
 from machine.takehome_json import JsonValueError, json_value, strict_decoder
+from machine.text import quoted_token as shown
 from machine.vasm.syntax import (
     ARRAY,
     DIRECTIVES,
@@ -38,7 +39,6 @@ from machine.vasm.syntax import (
     nearest,
     or_list,
     parse_int,
-    shown,
 )
 
 SPACE = " \t\f\v"

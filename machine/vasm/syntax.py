@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from machine.isa import Engine
+from machine.text import quoted_token as shown
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HEADER_KEY = r"[A-Za-z][A-Za-z0-9_-]*"
@@ -37,8 +38,6 @@ _HEX_RE = re.compile(r"-?0[xX][0-9A-Fa-f]+")
 MAX_NUMBER_CHARS = 40
 """A number literal has at most this many characters (2^128 has 39 digits): the machine's
 words and immediates are far shorter, and an error message can quote such a number whole."""
-SHOWN_CHARS = 40
-"""An error message quotes at most this many characters of a token."""
 
 
 class NumberTooLong(ValueError):
@@ -59,20 +58,6 @@ def parse_int(token: str) -> int | None:
         raise NumberTooLong(f"the number {shown(token)} is too long (at most "
                             f"{MAX_NUMBER_CHARS} characters)")
     return int(token, base)
-
-
-def shown(token: str) -> str:
-    """A token as a message quotes it: whole, or its start and its length when it is long."""
-    if len(token) <= SHOWN_CHARS:
-        return repr(token)
-    return f"{token[:SHOWN_CHARS] + '...'!r} ({len(token)} characters)"
-
-
-def cut(text: str) -> str:
-    """Text as a message shows it unquoted: whole, or its start and its length when long."""
-    if len(text) <= SHOWN_CHARS:
-        return text
-    return f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
 
 
 def or_list(words: list[str]) -> str:
