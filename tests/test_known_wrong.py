@@ -11,17 +11,13 @@ against the plain-Python statements of test_content_packs.py.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
-import json
 from pathlib import Path
 
 import pytest
+from test_check import shipped_report
 from test_content_packs import CONTENT, SPECS, by_id, checked
 
 from game.catalog import Catalog, PuzzleEntry
-from game.cli import main
 from game.inputs import case_memory
 from game.references import expected_memories
 from game.scoring import score_program
@@ -36,16 +32,6 @@ def entry_of(path: Path) -> PuzzleEntry:
     return Catalog().puzzle(f"{path.parent.parent.name}/{path.parent.name}")
 
 
-@functools.cache
-def check_report(path: Path) -> tuple[int, dict]:
-    """`vliw check --json` of a file, through the command's own entry point."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["check", str(path), "--json"])
-    assert err.getvalue() == ""
-    return code, json.loads(out.getvalue())
-
-
 def test_there_are_known_wrong_solutions_for_the_bugs_random_seeds_miss() -> None:
     folders = {path.parent.relative_to(WRONG_DIR).as_posix() for path in WRONG}
     assert {"minimal/isqrt", "minimal/popcount", "minimal-arrays/runner-up",
@@ -58,7 +44,7 @@ def test_a_known_wrong_solution_fails_on_the_case_it_names(path: Path) -> None:
     header = load_program(path).metadata
     assert header["puzzle"] == entry_of(path).id
     assert header["name"] == path.stem
-    code, report = check_report(path)
+    code, report = shipped_report(path)  # `vliw check --json`, through its entry point
     assert (code, report["passed"]) == (1, False)
     failed = [test for test in report["tests"] if not test["passed"]]
     assert {test["kind"] for test in failed} == {"case"}, failed
