@@ -14,12 +14,12 @@ histograms follow the same rule through `game.histogram_build.histogram_path`
 (``histograms/`` beside the pack file).
 
 **What `pack_test` holds a pack to.** The pack lints clean (`lint_pack`: it
-loads, and each reference handles the scored seeds). Each puzzle's reference
-also handles fresh random seeds (a reference that divides by a random word
+loads, and each reference handles the fixed cases and the scored seeds). Each
+puzzle's reference also handles fresh random seeds (a reference that divides by a random word
 fails on some seed sooner or later), keeps the memory's size, and changes a
 checked region on some seed (otherwise the empty program solves the
 puzzle). Every solution file passes its puzzle exactly as `vliw check`
-validates it (fresh robustness seeds, claimed scores). A stored histogram
+validates it (its derived robustness seeds, claimed scores). A stored histogram
 reads back, belongs to its puzzle and has its metrics. Notes (no solutions
 yet, a solution better than the pack's `best`, passing solutions missing
 from the histogram) are reported but do not fail the test.
@@ -108,9 +108,9 @@ the total.
 | 1..8 | the numbers, random |
 | 9 | total, 0 at the start; must hold their sum at the end |
 """
-scored_seeds = [1, 2, 3]        # the score is the worst over these fixed inputs
-robustness_seeds = 8            # fresh random inputs at every validation (0..64)
-cycle_limit = 1_000             # a run that takes longer faults
+scored_seeds = [1, 2, 3]        # fixed random inputs, run at every validation
+robustness_seeds = 8            # more seeds, derived from each program (0..64)
+cycle_limit = 1_000             # a run that takes longer faults (unset: scaled)
 metrics = ["cycles", "instructions", "scratch"]   # shown in this order; the first ranks
 check = ["total"]               # regions compared with the reference's at the end
 # best = { cycles = 6 }         # the best score known, per metric (optional)
@@ -153,6 +153,20 @@ loop:
     add address, address, one   # the word after the numbers: total
     store address, total
 """
+
+# Fixed test cases: the inputs at the puzzle's boundaries, run at every validation.
+# A case starts from its seed's image and replaces whole random regions.
+[[puzzle.cases]]
+name = "all zero"
+fill = { numbers = "zeros" }    # or min, max, equal, sorted, reversed, duplicates, extremes
+
+[[puzzle.cases]]
+name = "the largest numbers"
+fill = { numbers = "max" }
+
+[[puzzle.cases]]
+name = "given words"
+words = { numbers = [0, 1, 2, 3, 999_999, 1_000_000, 7, 7] }
 
 [[puzzle.marks]]                # named points on the score histograms
 metric = "cycles"

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from game.pack.locate import Locator
 from game.pack.nesting import too_deep
 from game.pack.schema import MAX_MEMORY_WORDS, MAX_TEST_WORDS, Pack, Puzzle
-from game.references import BUILTINS, reference_program
+from game.references import reference_program
 from machine.files import FileTooLarge, InputFileError, read_capped
 from machine.program import ProgramError
 from machine.text import shown_token
@@ -251,10 +251,6 @@ def _puzzle_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], st
     for s, seed in enumerate(puzzle.scored_seeds):
         if seed in puzzle.scored_seeds[:s]:
             yield ("scored_seeds", s), f"seed {seed} is listed twice"
-    builtin = puzzle.reference.builtin
-    if builtin is not None and builtin not in BUILTINS:
-        yield ("reference", "builtin"), (f"unknown built-in reference {shown_token(builtin)!r};"
-                                         f" known: {', '.join(BUILTINS)}")
     yield from _case_problems(puzzle)
     tests = len(puzzle.cases) + len(puzzle.scored_seeds) + puzzle.robustness_seeds
     if total <= MAX_MEMORY_WORDS and total * tests > MAX_TEST_WORDS:

@@ -67,6 +67,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from machine.config import DEFAULT_MAX_CYCLES, DEFAULT_SLOT_LIMITS, MachineConfig
 from machine.isa import BY_MNEMONIC, WORD_MASK, Engine
+from machine.text import shown_token
 
 MAX_PUZZLES = 100
 """Puzzles in one pack."""
@@ -110,8 +111,18 @@ def _known_mnemonic(name: str) -> str:
 
 
 Mnemonic = Annotated[str, AfterValidator(_known_mnemonic)]
-BuiltinName = Annotated[str, Field(max_length=64)]
-"""Checked against game.references.BUILTINS by the loader: the schema knows no code."""
+def _known_builtin(name: str) -> str:
+    # Asked when a pack is read, not imported with the schema: the references build on
+    # the schema's models (game.inputs), and the schema only needs their names.
+    from game.references import BUILTINS
+
+    if name not in BUILTINS:
+        raise ValueError(f"unknown built-in reference {shown_token(name)!r}; known:"
+                         f" {', '.join(BUILTINS)}")
+    return name
+
+
+BuiltinName = Annotated[str, AfterValidator(_known_builtin)]
 
 
 class Strict(BaseModel):
