@@ -11,6 +11,9 @@ from machine.config import DEFAULT_MAX_CYCLES
 COMMANDS = "game.cli.machine_commands"
 FORMATS = ("vasm", "json")
 """The forms `convert` writes, named as the files' extensions."""
+MOST_CYCLES = 100_000_000
+"""The largest cycle limit `run` and `trace` accept: a bound on the time a run may take,
+whatever the program (a minute or two of a loop that never ends)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--json", action="store_true",
                      help="print one JSON object: cycles, memory, fault")
     run.add_argument("--max-cycles", type=int, default=DEFAULT_MAX_CYCLES, metavar="N",
-                     help=f"cycle limit (default {DEFAULT_MAX_CYCLES:,})")
+                     help=f"cycle limit (default {DEFAULT_MAX_CYCLES:,}, at most"
+                          f" {MOST_CYCLES:,})")
     run.set_defaults(func=Deferred(COMMANDS, "run_program_command"))
 
     fmt = subparsers.add_parser(
