@@ -65,7 +65,7 @@ def test_vliw_trace_refuses_limits_out_of_range_in_one_line(
     program, memory, out = _files(tmp_path)
     assert main(["trace", program, "--memory", memory, "-o", str(out), *option]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "must be between 1 and" in err and not out.exists()
+    assert err.count("\n") == 1 and "must be" in err and not out.exists()
 
 
 @pytest.mark.parametrize(("number", "code"), [(signal.SIGTERM, 128 + signal.SIGTERM),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from game.cli.common import Deferred
+from game.cli.common import CliError, Deferred
 from machine.config import DEFAULT_MAX_CYCLES
 
 COMMANDS = "game.cli.machine_commands"
@@ -14,6 +14,14 @@ FORMATS = ("vasm", "json")
 MOST_CYCLES = 100_000_000
 """The largest cycle limit `run` and `trace` accept: a bound on the time a run may take,
 whatever the program (a minute or two of a loop that never ends)."""
+
+
+def check_max_cycles(max_cycles: int) -> None:
+    """Refuse a --max-cycles out of range (with a message that never echoes a huge number)."""
+    if max_cycles < 1:
+        raise CliError(f"--max-cycles must be at least 1, not {max_cycles}")
+    if max_cycles > MOST_CYCLES:
+        raise CliError(f"--max-cycles must be at most {MOST_CYCLES:,}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

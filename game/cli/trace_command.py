@@ -27,7 +27,7 @@ from pathlib import Path
 from types import FrameType
 
 from game.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError
-from game.cli.machine_args import MOST_CYCLES
+from game.cli.machine_args import check_max_cycles
 from game.cli.trace_args import MOST_TRACE_MB
 from machine.config import TAKEHOME, MachineConfig
 from machine.loader import MemoryFileError, load_memory, load_program
@@ -37,8 +37,7 @@ from machine.trace import write_trace
 
 
 def run_trace(args: argparse.Namespace) -> int:
-    if not 1 <= args.max_cycles <= MOST_CYCLES:
-        raise CliError(f"--max-cycles must be between 1 and {MOST_CYCLES}")
+    check_max_cycles(args.max_cycles)
     if not 1 <= args.max_mb <= MOST_TRACE_MB:
         raise CliError(f"--max-mb must be between 1 and {MOST_TRACE_MB}")
     config = dataclasses.replace(TAKEHOME, max_cycles=args.max_cycles)
