@@ -23,36 +23,11 @@ from machine.vasm import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
-STEADY = """\
-.scalar i
-.scalar one
-    const one, 1
-loop:
-    add i, i, one
-    jump loop
-"""
-
-DRIFT = """\
-# The inner loop runs 1..8 times, as a word of the input says: seeds drift apart.
-.scalar p
-.scalar a
-.scalar x
-.scalar k
-.scalar mask
-.scalar wrap
-    const mask, 7
-    const wrap, 15
-outer:
-    and a, p, wrap
-    load x, a
-    and k, x, mask
-    add_imm k, k, 1
-    add_imm p, p, 1
-inner:
-    add_imm k, k, -1
-    cond_jump k, inner
-    jump outer
-"""
+RUNAWAY = ROOT / "tests/runaway"
+STEADY = (RUNAWAY / "steady.vasm").read_text()
+DRIFT = (RUNAWAY / "drift.vasm").read_text()
+"""Two loops that never end (benchmarks/bench_runaway.py times them): the same for every
+input, and one whose inner trip count (1..8) is an input word, so seeds drift apart."""
 
 FAULTS = """\
 # Divides by an input word inside a long block, in a loop: a seed whose word is 0 faults
