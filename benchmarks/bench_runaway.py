@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -27,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import game
 from game.catalog import Catalog
 from game.inputs import generate_memory
 from machine.config import DEFAULT_MAX_CYCLES, TAKEHOME
@@ -35,6 +37,9 @@ from machine.loader import load_program
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNAWAY = ROOT / "tests/runaway"
+CODE = Path(game.__file__).resolve().parent.parent
+"""Where the timed code comes from: the commands run it too (from there, as PYTHONPATH),
+so that pointing PYTHONPATH at another checkout times that checkout throughout."""
 PROGRAMS = ("steady.vasm", "drift.vasm")
 SEED_COUNTS = (1, 9, 65)
 
@@ -64,7 +69,8 @@ def timed(command: list[str]) -> str:
     """Wall and CPU seconds and peak resident MB of a child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=False)
+    subprocess.run(command, capture_output=True, check=False, cwd=CODE,
+                   env={**os.environ, "PYTHONPATH": str(CODE)})
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
