@@ -59,13 +59,14 @@ def test_vliw_trace_of_an_endless_loop_stops_at_its_size_limit(
 
 @pytest.mark.parametrize("option", [
     ["--max-mb", "0"], ["--max-mb", str(MOST_TRACE_MB + 1)], ["--max-cycles", "0"],
-    ["--max-cycles", str(MOST_CYCLES + 1)], ["--max-cycles", "9" * 4000]])
+    ["--max-cycles", str(MOST_CYCLES + 1)], ["--max-cycles", "9" * 4000],
+    ["--max-cycles", "-" + "9" * 4000]])
 def test_vliw_trace_refuses_limits_out_of_range_in_one_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str]) -> None:
     program, memory, out = _files(tmp_path)
     assert main(["trace", program, "--memory", memory, "-o", str(out), *option]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "must be" in err and not out.exists()
+    assert err.count("\n") == 1 and "must be" in err and len(err) < 100 and not out.exists()
 
 
 @pytest.mark.parametrize(("number", "code"), [(signal.SIGTERM, 128 + signal.SIGTERM),

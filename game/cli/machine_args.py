@@ -19,7 +19,8 @@ whatever the program (a minute or two of a loop that never ends)."""
 def check_max_cycles(max_cycles: int) -> None:
     """Refuse a --max-cycles out of range (with a message that never echoes a huge number)."""
     if max_cycles < 1:
-        raise CliError(f"--max-cycles must be at least 1, not {max_cycles}")
+        shown = max_cycles if max_cycles > -MOST_CYCLES else "that"
+        raise CliError(f"--max-cycles must be at least 1, not {shown}")
     if max_cycles > MOST_CYCLES:
         raise CliError(f"--max-cycles must be at most {MOST_CYCLES:,}")
 
