@@ -17,7 +17,21 @@ reference's line.
 
 Built-ins receive the whole input image and read their parameters from it,
 as the take-home's own reference does (the tree kernel reads its header
-words), so a pack can use them at any size.
+words), so a pack can use them at any size -- within documented ranges,
+checked before any work, so that a header word cannot make a reference run
+for hours or fill memory. The tree kernel accepts:
+
+- height (word 3) at most `MAX_TREE_HEIGHT` (20: 2,097,151 nodes), and
+  n_nodes (word 1) equal to 2^(height+1) - 1;
+- rounds (word 0) at most `MAX_TREE_ROUNDS` (1024);
+- batch_size (word 2) at most `MAX_TREE_BATCH` (65,536);
+- rounds x batch_size at most `MAX_TREE_WALKER_ROUNDS` (2^24), and rounds
+  times the number of walker groups (see `tree_kernel`) at most
+  `MAX_TREE_GROUP_ROUNDS` (2^15);
+- the forest, indices and values inside memory.
+
+The full-size take-home (height 10, 16 rounds, 256 walkers) is far inside
+every range.
 """
 
 from __future__ import annotations
@@ -88,6 +102,62 @@ TREE_HEADER = ("rounds", "n_nodes", "batch_size", "height",
                "forest_values_p", "inp_indices_p", "inp_values_p")
 """Names of the seven header words at addresses 0..6."""
 
+MAX_TREE_HEIGHT = 20
+"""The tallest tree: 2^21 - 1 nodes (8 MB of words)."""
+MAX_TREE_ROUNDS = 1024
+MAX_TREE_BATCH = 2**16
+MAX_TREE_WALKER_ROUNDS = 2**24
+"""Walker-rounds at most: about a second of numpy work."""
+MAX_TREE_GROUP_ROUNDS = 2**15
+"""Rounds of walker groups at most (each a handful of numpy calls, whatever its size):
+overlapping indices and values make groups as small as one walker."""
+
+
+def _tree_header(memory: Sequence[int]) -> tuple[int, ...]:
+    """The header words, checked against the documented ranges before any work; every
+    number a message shows is then below 2^32."""
+    if len(memory) < len(TREE_HEADER):
+        raise ReferenceFailure(f"tree-kernel needs the {len(TREE_HEADER)} header words"
+                               f" {', '.join(TREE_HEADER)}; memory has {len(memory)} words")
+    header = tuple(int(word) for word in memory[:len(TREE_HEADER)])
+    for address, (name, word) in enumerate(zip(TREE_HEADER, header, strict=True)):
+        if not 0 <= word <= WORD_MASK:
+            raise ReferenceFailure(f"tree-kernel: {name} (word {address}) is not a word in"
+                                   f" 0..2^32-1")
+    rounds, n_nodes, batch, height, forest_p, indices_p, values_p = header
+    for name, address, word, most in (("height", 3, height, MAX_TREE_HEIGHT),
+                                      ("rounds", 0, rounds, MAX_TREE_ROUNDS),
+                                      ("batch_size", 2, batch, MAX_TREE_BATCH)):
+        if word > most:
+            raise ReferenceFailure(f"tree-kernel: {name} (word {address}) is {word}; the"
+                                   f" built-in reference takes at most {most}")
+    if n_nodes != 2 ** (height + 1) - 1:
+        raise ReferenceFailure(f"tree-kernel: n_nodes (word 1) is {n_nodes}, but a tree of"
+                               f" height {height} (word 3) has {2 ** (height + 1) - 1} nodes")
+    if rounds * batch > MAX_TREE_WALKER_ROUNDS:
+        raise ReferenceFailure(f"tree-kernel: {rounds} rounds of {batch} walkers are"
+                               f" {rounds * batch} walker-rounds; the built-in reference"
+                               f" takes at most {MAX_TREE_WALKER_ROUNDS}")
+    groups = -(-batch // _group_size(batch, indices_p, values_p))
+    if rounds * groups > MAX_TREE_GROUP_ROUNDS:
+        raise ReferenceFailure(f"tree-kernel: the indices and values overlap, so the {batch}"
+                               f" walkers go in {groups} groups, one after another; {rounds}"
+                               f" rounds of them are more than the {MAX_TREE_GROUP_ROUNDS}"
+                               f" group-rounds the built-in reference takes")
+    for name, start, length in (("forest", forest_p, n_nodes), ("indices", indices_p, batch),
+                                ("values", values_p, batch)):
+        if start + length > len(memory):
+            raise ReferenceFailure(f"tree-kernel: the {name} ({length} words at {start})"
+                                   f" run past the end of memory ({len(memory)} words)")
+    return header
+
+
+def _group_size(batch: int, indices_p: int, values_p: int) -> int:
+    """Walkers that move at once: all of them, unless values lie d < batch_size words from
+    indices (then walker w reads what walker w - d wrote)."""
+    group = abs(values_p - indices_p)
+    return group if 0 < group < batch else max(batch, 1)
+
 
 def tree_kernel(memory: Sequence[int]) -> list[int]:
     """The final image after `rounds` rounds of every walker; indices are updated too.
@@ -97,24 +167,12 @@ def tree_kernel(memory: Sequence[int]) -> list[int]:
     and values `d` words apart with d < batch_size: then walker w reads what
     walker w - d wrote, so walkers go in groups of d, in order.
     """
-    if len(memory) < len(TREE_HEADER):
-        raise ReferenceFailure(f"tree-kernel needs the {len(TREE_HEADER)} header words"
-                               f" {', '.join(TREE_HEADER)}; memory has {len(memory)} words")
-    rounds, n_nodes, batch, height, forest_p, indices_p, values_p = memory[:len(TREE_HEADER)]
-    if n_nodes != 2 ** (height + 1) - 1:
-        raise ReferenceFailure(f"tree-kernel: n_nodes (word 1) is {n_nodes}, but a tree of"
-                               f" height {height} (word 3) has {2 ** (height + 1) - 1} nodes")
-    for name, start, length in (("forest", forest_p, n_nodes), ("indices", indices_p, batch),
-                                ("values", values_p, batch)):
-        if start + length > len(memory):
-            raise ReferenceFailure(f"tree-kernel: the {name} ({length} words at {start})"
-                                   f" run past the end of memory ({len(memory)} words)")
+    rounds, n_nodes, batch, _, forest_p, indices_p, values_p = _tree_header(memory)
     import numpy as np
 
     final = list(memory)
     forest = np.array(memory[forest_p:forest_p + n_nodes], dtype=np.uint32)
-    group = abs(values_p - indices_p)
-    group = group if 0 < group < batch else max(batch, 1)
+    group = _group_size(batch, indices_p, values_p)
     for first in range(0, batch, group):
         last = min(first + group, batch)
         indices = np.array(final[indices_p + first:indices_p + last], dtype=np.int64)

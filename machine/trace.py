@@ -10,13 +10,16 @@ slots cost nothing and are not shown. A fault is an instant event at the faultin
 slot's track (or across the core, for the cycle limit).
 
 The file is written while the simulator runs, so a 147734-cycle program does not
-hold its events in memory.
+hold its events in memory. Its size may be capped (`max_bytes`): a run whose
+events pass the cap stops at the next cycle, as it would at the cycle limit --
+a fault with no slot, "trace size limit of N bytes reached", shown as the last
+event -- and the file is closed as valid JSON.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from itertools import chain
 from typing import Any, TextIO
@@ -112,12 +115,20 @@ def metadata_events(config: MachineConfig) -> Iterator[Event]:
                    "args": {"sort_index": tid}}
 
 
-def run_events(simulator: Simulator) -> Iterator[Event]:
-    """Step the simulator to the end, yielding an event per executed slot and one per fault."""
+def run_events(simulator: Simulator,
+               limit: Callable[[], str | None] = lambda: None) -> Iterator[Event]:
+    """Step the simulator to the end, yielding an event per executed slot and one per fault.
+
+    `limit()` is asked before each step; a reason it gives stops the run there with a
+    fault (`stop_fault`)."""
     program = simulator.program
     tracks = _Tracks(simulator.config)
     names: dict[tuple[int, int], str] = {}
     while simulator.running:
+        reason = limit()
+        if reason is not None:
+            simulator.fault = stop_fault(simulator, reason)
+            break
         pending = []
         for index, core in enumerate(simulator.cores):
             if core.status is CoreStatus.RUNNING and core.pc < len(program):
@@ -131,6 +142,13 @@ def run_events(simulator: Simulator) -> Iterator[Event]:
                 yield event
     if simulator.fault is not None:
         yield _fault_event(simulator.fault, program, tracks)
+
+
+def stop_fault(simulator: Simulator, reason: str) -> Fault:
+    """A fault that stops a run from outside, between two steps, as the cycle limit does:
+    at the pc of the first running core, in no slot."""
+    core = next(core for core in simulator.cores if core.status is CoreStatus.RUNNING)
+    return Fault(simulator.cycle, core.id, core.pc, None, None, reason)
 
 
 def _slot_events(simulator: Simulator, core: int, pc: int, tracks: _Tracks,
@@ -165,16 +183,22 @@ def _fault_event(fault: Fault, program: Program, tracks: _Tracks) -> Event:
 
 
 def write_trace(program: Program, memory: Sequence[int], out: TextIO,
-                config: MachineConfig = TAKEHOME) -> RunResult:
-    """Run headless (pausing disabled) and write the trace to `out` as it goes.
+                config: MachineConfig = TAKEHOME, max_bytes: int | None = None) -> RunResult:
+    """Run headless (pausing disabled) and write the trace to `out` as it goes, stopping the
+    run (a fault) once more than `max_bytes` characters are written, if given; the events
+    of one cycle and the closing lines may pass the cap by a few kilobytes. (The trace is
+    ASCII: characters are bytes.)
 
     Raises ProgramError or ValueError (a bad memory word) before writing anything.
     """
     simulator = Simulator(program, memory, config)
-    out.write('{"traceEvents": [\n')
+    written = out.write('{"traceEvents": [\n')
     separator = ""
-    for event in chain(metadata_events(config), run_events(simulator)):
-        out.write(separator + json.dumps(event, separators=(",", ":")))
+    reason = f"trace size limit of {max_bytes} bytes reached"
+    events = chain(metadata_events(config), run_events(
+        simulator, lambda: reason if max_bytes is not None and written > max_bytes else None))
+    for event in events:
+        written += out.write(separator + json.dumps(event, separators=(",", ":")))
         separator = ",\n"
     result = simulator.result()
     other = {"cycles": result.cycles,

@@ -5,12 +5,24 @@ from __future__ import annotations
 
 import argparse
 
-from game.cli.common import Deferred
+from game.cli.common import CliError, Deferred
 from machine.config import DEFAULT_MAX_CYCLES
 
 COMMANDS = "game.cli.machine_commands"
 FORMATS = ("vasm", "json")
 """The forms `convert` writes, named as the files' extensions."""
+MOST_CYCLES = 100_000_000
+"""The largest cycle limit `run` and `trace` accept: a bound on the time a run may take,
+whatever the program (a minute or two of a loop that never ends)."""
+
+
+def check_max_cycles(max_cycles: int) -> None:
+    """Refuse a --max-cycles out of range (with a message that never echoes a huge number)."""
+    if max_cycles < 1:
+        shown = max_cycles if max_cycles > -MOST_CYCLES else "that"
+        raise CliError(f"--max-cycles must be at least 1, not {shown}")
+    if max_cycles > MOST_CYCLES:
+        raise CliError(f"--max-cycles must be at most {MOST_CYCLES:,}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--json", action="store_true",
                      help="print one JSON object: cycles, memory, fault")
     run.add_argument("--max-cycles", type=int, default=DEFAULT_MAX_CYCLES, metavar="N",
-                     help=f"cycle limit (default {DEFAULT_MAX_CYCLES:,})")
+                     help=f"cycle limit (default {DEFAULT_MAX_CYCLES:,}, at most"
+                          f" {MOST_CYCLES:,})")
     run.set_defaults(func=Deferred(COMMANDS, "run_program_command"))
 
     fmt = subparsers.add_parser(

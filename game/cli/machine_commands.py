@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError, print_json
-from game.cli.machine_args import FORMATS
+from game.cli.machine_args import FORMATS, check_max_cycles
 from game.paths import atomic_write_text
 from machine.config import TAKEHOME, MachineConfig
 from machine.engine import run_many
@@ -64,8 +64,10 @@ def _fault_text(fault: Fault, program: Program) -> str:
 
 
 def run_program_command(args: argparse.Namespace) -> int:
-    if args.max_cycles < 1:
-        raise CliError(f"--max-cycles must be at least 1, not {args.max_cycles}")
+    """Bounded: the run stops at --max-cycles (at most machine_args.MOST_CYCLES), and what
+    it prints is a few lines, or with --json the final memory, as large as the image it was
+    given."""
+    check_max_cycles(args.max_cycles)
     program = _load_program(args.program)
     try:
         memory = load_memory(args.memory)

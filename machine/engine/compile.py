@@ -47,6 +47,7 @@ from machine.engine.steps import (
     Batch,
     Control,
     Step,
+    branch,
     cdiv,
     decide,
     nonzero,
@@ -72,6 +73,9 @@ GATHER_STEPS = 4
 """Steps of one gather (see _BundleCompiler.gather)."""
 MOST_READS = 3
 """Scratch operands a slot reads after phase 1, at most (multiply_add and select)."""
+FLAT_BLOCK = 64
+"""Blocks of at most this many bundles run as one flat list of steps (`Compiler.flat`);
+longer ones (an unrolled kernel is one block of thousands) are not worth a second copy."""
 
 
 _DEBUG, _VALU, _FLOW = Engine.DEBUG, Engine.VALU, Engine.FLOW
@@ -166,6 +170,10 @@ class Block:
         return bisect_left(self.counted_before, self.counted_before[first] + cycles + 1) - 1
 
 
+Flat = tuple[Block, list[Step] | None, list[int] | None]
+"""A block, its steps in one list, and the position of each step's bundle in the block."""
+
+
 def make_block(shape: Shape, start: int) -> Block:
     end = start
     length = len(shape.bundles)
@@ -192,7 +200,25 @@ class Compiler:
         self.length = len(shape.bundles)
         self._bundles: dict[tuple[tuple[int, str, tuple[object, ...]], ...], list[Step]] = {}
         self._blocks: dict[int, list[list[Step]]] = {}
+        self.flats: dict[int, Flat] = {}
+        """Each block's `flat` steps, by its first pc."""
         self._by_object: dict[int, list[Step]] = {}
+
+    def flat(self, block: Block) -> Flat:
+        """The steps of a short block in one list, and the position in the block of each
+        step's bundle (None for a block longer than FLAT_BLOCK): a loop runs its blocks
+        millions of times, and one flat pass over their steps costs less Python than a pass
+        per bundle."""
+        found = self.flats.get(block.start)
+        if found is None:
+            if block.size > FLAT_BLOCK:
+                found = (block, None, None)
+            else:
+                bundles = self.block(block)
+                found = (block, [step for steps in bundles for step in steps],
+                         [position for position, steps in enumerate(bundles) for _ in steps])
+            self.flats[block.start] = found
+        return found
 
     def block(self, block: Block) -> list[list[Step]]:
         """The steps of each bundle of the block."""
@@ -382,10 +408,25 @@ class _BundleCompiler:
         self.land_last_load()
         steps: list[Step] = []
         if self.controls:
-            steps.append((decide, (self.batch, tuple(self.controls))))
+            steps.append(self.decision())
         steps += [step for step in self.checks if step is not None]
         steps += [step for step in self.compute if step is not None]
         return steps + stores
+
+    def decision(self) -> Step:
+        """The step that decides the next pc: the general `decide`, or a cheaper one for
+        the common cases, a lone cond_jump and jumps known before the run."""
+        controls = self.controls
+        if len(controls) == 1 and controls[0][0] == "cond_jump":
+            _, words, target = controls[0]
+            return (branch, (self.batch, words, target))
+        if all(kind in ("halt", "jump") for kind, _, _ in controls):
+            stop = any(kind == "halt" for kind, _, _ in controls)
+            jumps = [target for kind, _, target in controls if kind == "jump"]
+            if jumps or stop:  # a halt alone stops: where it would go does not matter
+                assert all(target is not None and target >= 0 for target in jumps)
+                return (setattr, (self.batch, "decision", (stop, jumps[-1] if jumps else 0)))
+        return (decide, (self.batch, tuple(self.controls)))
 
     def plain(self, strip: tuple[str, int, int, int], width: int) -> None:
         """d = a OP b over `width` words."""

@@ -83,13 +83,40 @@ class Runner:
         return block
 
     def _advance(self, batch: Batch) -> list[Batch]:
-        """Run a batch until it stops (returns []) or its pcs diverge (returns the parts)."""
+        """Run a batch until it stops (returns []) or its pcs diverge (returns the parts).
+
+        A short block that the cycle limit cannot strike in runs as one flat list of steps
+        (`Compiler.flat`: the loop of a program that never ends runs here millions of times,
+        so this loop is kept lean); others, and a block where a seed may fault, go through
+        _run_block."""
+        length = len(self.shape.bundles)
+        limit = self.config.max_cycles
+        if batch.compiler is None:
+            batch.compiler = Compiler(batch, self.shape, self.config.scratch_size)
+        compiler = batch.compiler
+        flats = compiler.flats
         while True:
-            if batch.pc >= len(self.shape.bundles):
+            if batch.pc >= length:
                 self._finish(batch)
                 return []
-            block = self._block(batch.pc)
-            if not self._run_block(batch, block):
+            flat = flats.get(batch.pc) or compiler.flat(self._block(batch.pc))
+            block, steps, positions = flat
+            counted = block.counted_before
+            if steps is not None and batch.cycle + counted[-1] <= limit:
+                batch.fallthrough = block.end
+                index = 0
+                try:
+                    for index, (function, arguments) in enumerate(steps):  # noqa: B007
+                        function(*arguments)
+                except (BundleFault, IndexError):  # see _run_block
+                    position = positions[index]
+                    batch.cycle += counted[position]
+                    if not (self._settle(batch, block.start + position)
+                            and self._run_block(batch, block, position)):
+                        return []
+                else:
+                    batch.cycle += counted[-1]
+            elif not self._run_block(batch, block, 0):
                 return []
             if not block.has_control:
                 batch.pc = block.end
@@ -106,15 +133,13 @@ class Runner:
             return [batch.split(live[targets == target], int(target))
                     for target in np.unique(targets)]
 
-    def _run_block(self, batch: Batch, block: Block) -> bool:
-        """Run the block's bundles; False when no seed of the batch is left running."""
+    def _run_block(self, batch: Batch, block: Block, first: int) -> bool:
+        """Run the block's bundles from position `first`; False when no seed of the batch
+        is left running."""
         counted = block.counted_before
         batch.fallthrough = block.end
-        first = 0
         while True:
             end = block.position_after(first, self.config.max_cycles - batch.cycle)
-            if batch.compiler is None:
-                batch.compiler = Compiler(batch, self.shape, self.config.scratch_size)
             bundles = batch.compiler.block(block)
             position = first
             try:

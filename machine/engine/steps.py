@@ -224,14 +224,23 @@ def decide(batch: Batch, controls: tuple[Control, ...]) -> None:
             following = target
         elif kind == "cond_jump":
             assert words is not None and target is not None
-            taken = np.count_nonzero(words)
-            if not taken:
-                continue
-            if target < 0:
-                raise BundleFault
-            following = target if taken == words.size else np.where(words != 0, target,
-                                                                      following)
+            following = _branch(words, target, following)
         else:
             assert words is not None
             following = int(words[0]) if (words == words[0]).all() else words.astype(np.int64)
     batch.decision = (stop, following)
+
+
+def branch(batch: Batch, words: np.ndarray, target: int) -> None:
+    """`decide` for a bundle whose one control is a cond_jump (a loop's back edge): the
+    loop of a program that never ends decides here millions of times."""
+    batch.decision = (False, _branch(words, target, batch.fallthrough))
+
+
+def _branch(words: np.ndarray, target: int, following: int | np.ndarray) -> int | np.ndarray:
+    taken = np.count_nonzero(words)
+    if not taken:
+        return following
+    if target < 0:
+        raise BundleFault
+    return target if taken == words.size else np.where(words != 0, target, following)

@@ -1,0 +1,101 @@
+"""Programs that never end: the engine stops them at the cycle limit exactly as the
+reference does, whether the seeds stay together or drift apart (a loop whose trip count
+depends on the input), and `vliw run` bounds the limit it accepts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from random import Random
+
+import pytest
+
+from game.cli.machine_args import MOST_CYCLES
+from machine.config import TAKEHOME, MachineConfig
+from machine.engine import run_many
+from machine.isa import Engine
+from machine.simulator import run_program
+from machine.vasm import parse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RUNAWAY = ROOT / "tests/runaway"
+STEADY = (RUNAWAY / "steady.vasm").read_text()
+DRIFT = (RUNAWAY / "drift.vasm").read_text()
+"""Two loops that never end (benchmarks/bench_runaway.py times them): the same for every
+input, and one whose inner trip count (1..8) is an input word, so seeds drift apart."""
+
+FAULTS = """\
+# Divides by an input word inside a long block, in a loop: a seed whose word is 0 faults
+# in the middle of the block, at a cycle that depends on its other words; the rest run on.
+.scalar p
+.scalar a
+.scalar x
+.scalar q
+.scalar r
+.scalar wrap
+    const wrap, 15
+loop:
+    and a, p, wrap
+    load x, a
+    add_imm p, p, 1
+    add_imm q, q, 3
+    div r, q, x
+    add_imm r, r, 1
+    mod r, q, x
+    store a, r
+    cond_jump x, loop
+    jump loop
+"""
+
+
+def images(count: int, seed: int, zeros: float = 0.0) -> list[list[int]]:
+    rng = Random(seed)
+    return [[0 if rng.random() < zeros else rng.randrange(2**32) for _ in range(16)]
+            for _ in range(count)]
+
+
+@pytest.mark.parametrize("seeds", [1, 9, 65])
+@pytest.mark.parametrize("limit", [1, 2, 97, 1000, 4321])
+@pytest.mark.parametrize("source", [STEADY, DRIFT, FAULTS], ids=["steady", "drift", "faults"])
+def test_a_runaway_loop_stops_at_the_limit_exactly_as_on_the_reference(
+        source: str, seeds: int, limit: int) -> None:
+    program = parse(source)
+    config = MachineConfig(max_cycles=limit)
+    memories = images(seeds, limit * seeds, zeros=0.1 if source is FAULTS else 0.0)
+    expected = [run_program(program, memory, config) for memory in memories]
+    assert run_many(program, memories, config) == expected
+    assert all(result.fault is not None for result in expected)
+
+
+def test_drifting_seeds_really_drift() -> None:
+    """The differential above covers diverged pcs: the seeds stop at different pcs."""
+    program = parse(DRIFT)
+    results = run_many(program, images(65, 1), MachineConfig(max_cycles=4321))
+    assert len({result.fault.pc for result in results if result.fault is not None}) > 1
+
+
+def test_halts_and_jumps_known_before_the_run() -> None:
+    """Bundles whose only controls are jumps and halts decide without looking at data."""
+    program = parse(".scalar n\n.scalar one\nconst one, 1\ntop:\nadd n, n, one\n"
+                    "sub n, n, one || jump 5\nhalt\njump top\nhalt || jump top\n")
+    config = replace(TAKEHOME, slot_limits={**TAKEHOME.slot_limits, Engine.FLOW: 2})
+    memories = images(3, 5)
+    assert run_many(program, memories, config) == [run_program(program, memory, config)
+                                                   for memory in memories]
+
+
+def test_vliw_run_refuses_a_cycle_limit_past_its_maximum(tmp_path: Path) -> None:
+    """Before: any limit was taken, and a loop that never ends ran for hours."""
+    (tmp_path / "p.vasm").write_text(STEADY)
+    (tmp_path / "m.json").write_text(json.dumps([0]))
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "run", str(tmp_path / "p.vasm"), "--memory",
+         str(tmp_path / "m.json"), "--max-cycles", str(10 * MOST_CYCLES)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2
+    assert done.stderr == f"vliw run: --max-cycles must be at most {MOST_CYCLES:,}\n"
