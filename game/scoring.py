@@ -209,6 +209,8 @@ class Report:
     """Run on the rule's own tests (not seeds chosen by hand or another count): only such
     reports are recorded in score histories and histograms."""
     rule: int = SCORE_RULE
+    skipped: int = 0
+    """Robustness tests not run: a fixed test already hit the cycle limit."""
 
     @property
     def tests_passed(self) -> bool:
@@ -240,6 +242,7 @@ class Report:
             **self.scores.as_dict(),
             "rule": self.rule,
             "official": self.official,
+            "skipped": self.skipped,
             "claims": dict(self.claims),
             "claim_mismatches": [
                 {"metric": m.metric, "claimed": m.claimed, "measured": m.measured}
@@ -319,18 +322,32 @@ def score_program(puzzle: Puzzle, program: Program, *, puzzle_id: str | None = N
                            f" words each exceed the limit of {MAX_TEST_WORDS} words in one"
                            " validation; ask for fewer seeds")
 
-    inputs = test_inputs(puzzle, plan)
-    expected = expected_memories(puzzle, inputs)
-    results = run_all(program, inputs, puzzle.machine_config())  # ProgramError first
-    regions = tuple(r for r in layout(puzzle) if r.checked)
-    tests = tuple(_test_result(test, result.cycles, result.fault, result.memory, want, regions)
-                  for test, result, want in zip(plan, results, expected, strict=True))
+    fixed = [test for test in plan if test.kind != "robustness"]
+    tests = _run_tests(puzzle, program, fixed)  # checks the program first: ProgramError
+    skipped = 0
+    if any(t.fault is not None and t.fault.at_limit for t in tests):
+        # Failed already, and a runaway costs the whole cycle limit on every seed.
+        skipped = len(plan) - len(fixed)
+    else:
+        tests += _run_tests(puzzle, program, plan[len(fixed):])
 
     instructions, scratch = measure_static(puzzle, program)
     scores = Scores(max(t.cycles for t in tests), instructions, scratch)
     mismatches = tuple(ClaimMismatch(metric, claimed, scores.get(metric))
                        for metric, claimed in claims.items() if claimed != scores.get(metric))
-    return Report(puzzle_id, scores, tests, claims, mismatches, official)
+    return Report(puzzle_id, scores, tests, claims, mismatches, official, skipped=skipped)
+
+
+def _run_tests(puzzle: Puzzle, program: Program,
+               plan: Sequence[PlannedTest]) -> tuple[TestResult, ...]:
+    if not plan:
+        return ()
+    inputs = test_inputs(puzzle, plan)
+    expected = expected_memories(puzzle, inputs)
+    results = run_all(program, inputs, puzzle.machine_config())
+    regions = tuple(r for r in layout(puzzle) if r.checked)
+    return tuple(_test_result(test, result.cycles, result.fault, result.memory, want, regions)
+                 for test, result, want in zip(plan, results, expected, strict=True))
 
 
 def _test_result(test: PlannedTest, cycles: int, fault: Fault | None, actual: Sequence[int],

@@ -47,6 +47,11 @@ class Fault:
     """Index within the bundle's slots (`Bundle.slots`), or None for the cycle limit."""
     reason: str
 
+    @property
+    def at_limit(self) -> bool:
+        """Stopped by a limit of the run (the cycle limit), not by a slot."""
+        return self.slot is None
+
     def __str__(self) -> str:
         where = f"cycle {self.cycle}, core {self.core}, pc {self.pc}"
         if self.engine is not None:

@@ -163,11 +163,24 @@ def test_the_cycle_limit_is_scaled_to_the_reference_program() -> None:
     assert explicit.machine_config().max_cycles == 77
 
 
-def test_a_runaway_loop_stops_at_the_scaled_limit() -> None:
+def test_a_runaway_loop_stops_at_the_scaled_limit_and_its_seeds_are_not_run() -> None:
     report = score_program(puzzle(), parse("loop:\njump loop\n"), puzzle_id="edge/double")
     assert not report.passed
+    assert [t.kind for t in report.tests] == ["case"] * 3 + ["scored"] * 2
     assert all(t.fault is not None and t.cycles == MIN_CYCLE_LIMIT for t in report.tests)
     assert "cycle limit" in str(report.tests[0].fault)
+    assert report.skipped == 3 and report.to_json()["skipped"] == 3
+
+
+def test_a_program_that_only_runs_away_on_unseen_inputs_is_run_on_every_seed() -> None:
+    """The robustness seeds are skipped only once a fixed test has hit the limit."""
+    honest = PACK[PACK.index('reference.program = """') + len('reference.program = """'):]
+    honest = honest[:honest.index('"""')]
+    trap = honest + ("const i, 1000\nload v, n\nlt a, v, i\ncond_jump a, done\n"
+                     "spin:\njump spin\ndone:\n")  # spins when x[0] is 1000
+    report = score_program(puzzle(), parse(trap), puzzle_id="edge/double")
+    assert report.skipped == 0
+    assert [t.kind for t in report.tests][-3:] == ["robustness"] * 3
 
 
 def test_a_huge_memory_times_its_tests_is_refused_when_the_pack_loads() -> None:

@@ -94,7 +94,7 @@ def _print_report(report: Report) -> None:
     scores = report.scores
     print(f"{report.puzzle}: {verdict}  cycles {scores.cycles}  instructions"
           f" {scores.instructions}  scratch {scores.scratch}"
-          + ("" if report.official else "  (not official: seeds chosen by hand)"))
+          + ("" if report.official else "  (not official: not the rule's own seeds)"))
     for test in report.tests:
         if test.kind == "scored" or not test.passed:
             print(f"  {test.summary()}")
@@ -104,6 +104,8 @@ def _print_report(report: Report) -> None:
         elif kind == "robustness":
             seeds = " ".join(map(str, report.robustness_seeds))
             print(f"  robustness: {correct} of {run} correct (seeds {seeds})")
+    if report.skipped:
+        print(f"  robustness: {report.skipped} not run (a fixed test reached the cycle limit)")
     for mismatch in report.claim_mismatches:
         print(f"  {mismatch}")
 
