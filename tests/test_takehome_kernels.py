@@ -177,28 +177,25 @@ def _random_image(size: TreeSize, rng: random.Random) -> list[int]:
                   [rng.randrange(2**32) for _ in range(size.batch)])
 
 
-@pytest.mark.parametrize("rounds", range(1, 10))
-def test_the_select_kernel_is_right_through_any_number_of_wraps(rounds: int) -> None:
-    size = _tiny(rounds=rounds)  # a tree of height 2: walkers wrap every third round
-    program = select_program(size)
-    rng = random.Random(rounds)
+def _assert_right_on_random_inputs(size: TreeSize, program: Program) -> None:
+    rng = random.Random(size.rounds)
     for _ in range(3):
         memory = _random_image(size, rng)
         result = run_program(program, memory)
         assert result.fault is None
         assert _checked(size, result.memory) == _checked(size, tree_kernel(memory))
+
+
+@pytest.mark.parametrize("rounds", range(1, 10))
+def test_the_select_kernel_is_right_through_any_number_of_wraps(rounds: int) -> None:
+    size = _tiny(rounds=rounds)  # a tree of height 2: walkers wrap every third round
+    _assert_right_on_random_inputs(size, select_program(size))
 
 
 @pytest.mark.parametrize("rounds", range(1, 6))
 def test_the_lockstep_kernel_steps_and_wraps_walkers_that_start_anywhere(rounds: int) -> None:
     size = _tiny(rounds=rounds, starts_at_root=False, checks_indices=True)
-    program = lockstep_program(size)
-    rng = random.Random(rounds)
-    for _ in range(3):
-        memory = _random_image(size, rng)
-        result = run_program(program, memory)
-        assert result.fault is None
-        assert _checked(size, result.memory) == _checked(size, tree_kernel(memory))
+    _assert_right_on_random_inputs(size, lockstep_program(size))
 
 
 @pytest.mark.parametrize("make", [select_program, lockstep_program])
