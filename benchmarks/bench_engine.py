@@ -5,8 +5,9 @@
 
 The shipped full-size tree kernels of solutions/takehome/tree-kernel/, each at
 1, 8 and 64 seeds: the take-home's 147734-cycle scalar starter (baseline.vasm),
-the straightforward vector kernel (vector.vasm), the packed kernel (packed.vasm)
-and a vector kernel looping over rounds with a cond_jump back-edge (loop.vasm),
+the straightforward vector kernel (vector.vasm), the unrolled lockstep kernel
+(lockstep.vasm: 14,526 distinct slots, straight-line) and a vector kernel
+looping over rounds with a cond_jump back-edge (loop.vasm),
 on the puzzle's own inputs (game.inputs). Both sides are timed as a validator
 uses them on a program it has just loaded (a fresh copy for every timed call,
 since a program keeps what validating it worked out): the reference validates
@@ -44,7 +45,7 @@ from machine.simulator import RunResult, run_program
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "solutions/takehome/tree-kernel"
 SEED_COUNTS = (1, 8, 64)
-KERNELS = ("baseline.vasm", "vector.vasm", "packed.vasm", "loop.vasm")
+KERNELS = ("baseline.vasm", "vector.vasm", "lockstep.vasm", "loop.vasm")
 VALUES = slice(-256, None)
 """The walkers' values: the last 256 words of the full-size image."""
 

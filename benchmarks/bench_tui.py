@@ -10,8 +10,8 @@ time is taken from launching the process to reading that line. The time
 until the puzzle list is filled (packs load in a worker) is printed beside it.
 
 A debugger step is timed on the full-size tree kernel (h=10, 16 rounds, 256
-walkers) with the shipped scalar baseline (147,734 bundles) and a packed
-vector kernel: the step itself (`DebugSession.step`), the screen's update of
+walkers) with the shipped scalar baseline (147,734 bundles) and an unrolled
+vector kernel (lockstep.vasm): the step itself (`DebugSession.step`), the screen's update of
 every view (`action_step`), the update plus a full frame of the whole screen
 written out as the terminal driver writes it (a real terminal gets only the
 changed lines, so this overstates a step), and, for comparison, the update
@@ -101,7 +101,7 @@ def full_frame(app: App[object]) -> None:
 def programs() -> list[tuple[str, str]]:
     """(name, .vasm text) of the shipped full-size kernels to step through."""
     return [(f"shipped {path.name}", path.read_text(encoding="utf-8"))
-            for path in (BASELINE, BASELINE.with_name("packed.vasm"))]
+            for path in (BASELINE, BASELINE.with_name("lockstep.vasm"))]
 
 
 async def time_steps(name: str, text: str, steps: int, size: tuple[int, int]) -> None:

@@ -25,6 +25,8 @@ from machine.vasm import format_program
 
 TINY = "takehome/tree-tiny"
 TINY_CYCLES = 1186
+TINY_CASES = 7
+"""tree-tiny's fixed cases: zeros, maxima, equal, duplicated and alternating words."""
 
 
 def starter(**header: str) -> Program:
@@ -60,7 +62,8 @@ def test_a_correct_solution_passes_with_exit_0_and_the_json_contract(
     assert {"puzzle", "passed", "cycles", "instructions", "scratch", "tests"} <= set(report)
     assert (report["puzzle"], report["passed"], report["cycles"]) == (TINY, True, TINY_CYCLES)
     assert report["instructions"] == TINY_CYCLES and report["scratch"] == 32
-    assert [t["kind"] for t in report["tests"]] == ["scored"] * 3 + ["robustness"] * 8
+    assert [t["kind"] for t in report["tests"]] == \
+        ["case"] * TINY_CASES + ["scored"] * 3 + ["robustness"] * 8
     for test in report["tests"]:
         assert {"seed", "passed", "cycles", "fault", "mismatches"} <= set(test)
         assert test["passed"] and test["fault"] is None and test["mismatches"] == []
@@ -102,8 +105,10 @@ def test_a_wrong_solution_fails_with_exit_1_naming_test_address_and_values(
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(f"{TINY}: FAIL  cycles {TINY_CYCLES}")
+    assert re.fullmatch(r"  case 'every value 0': word 22 \(values\[0\]\) should be \d+,"
+                        r" not \d+ \(and 7 more wrong words\)", lines[1])
     assert re.fullmatch(r"  scored seed 1: word 22 \(values\[0\]\) should be \d+, not \d+"
-                        r" \(and 7 more wrong words\)", lines[1])
+                        r" \(and 7 more wrong words\)", lines[1 + TINY_CASES])
     assert "robustness: 0 of 1 correct" in out
 
 
@@ -115,6 +120,7 @@ def test_hard_coded_answers_fail_the_robustness_seeds(tmp_path: Path,
                               "--robustness-seed", "5")
     assert code == 1
     assert [(t["seed"], t["kind"], t["passed"]) for t in report["tests"]] == [
+        *[(0, "case", False)] * TINY_CASES,
         (1, "scored", True), (2, "scored", False), (3, "scored", False),
         (4, "robustness", False), (5, "robustness", False)]
     assert report["robustness_seeds"] == [4, 5]
@@ -128,7 +134,8 @@ def test_a_wrong_claim_fails_with_exit_1(tmp_path: Path, capsys: pytest.CaptureF
     code, report = check_json(capsys, str(path), "--seeds", "0")
     assert report["claim_mismatches"] == [
         {"metric": "cycles", "claimed": 1000, "measured": TINY_CYCLES}]
-    assert [t["passed"] for t in report["tests"]] == [True] * 3 and not report["passed"]
+    assert [t["passed"] for t in report["tests"]] == [True] * (TINY_CASES + 3)
+    assert not report["passed"]
 
 
 CONSTRAINED = '''\
@@ -214,7 +221,8 @@ def test_a_folder_is_checked_as_a_table(tmp_path: Path, capsys: pytest.CaptureFi
     write(folder / "takehome" / "tree-small" / "c.vasm", starter())
     code, out, err = check(capsys, str(folder), "--seeds", "1")
     assert code == 1 and "2 of 3 solutions pass" in out
-    assert err.startswith("takehome/tree-small/c.vasm: scored seed 1: word 38 (values[0])")
+    assert err.startswith("takehome/tree-small/c.vasm: case 'every value 0': word 38 (values[0])")
+    assert "takehome/tree-small/c.vasm: scored seed 1: word 38 (values[0])" in err
     (folder / "takehome" / "tree-tiny" / "d.vasm").write_text("nonsense here\n", "utf-8")
     code, report = check_json(capsys, str(folder), "--seeds", "1")
     assert code == 2 and not report["passed"]

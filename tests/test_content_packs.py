@@ -1,4 +1,5 @@
-"""The content packs (tutorial, minimal*): clean, exact, solved, and honest about themselves.
+"""The content packs (tutorial, minimal*, and the take-home's warm-ups): clean, exact, solved,
+and honest about themselves.
 
 Each puzzle's reference is checked against a plain-Python reading of its
 statement (`SPECS`), so a reference program and the shipped solutions cannot
@@ -129,6 +130,11 @@ def entries(packs: Sequence[str]) -> list[PuzzleEntry]:
 
 CONTENT = entries(CONTENT_PACKS)
 MINIMAL = entries(MINIMAL_PACKS)
+TAKEHOME = entries(("takehome",))
+WARM_UPS = [entry for entry in TAKEHOME
+            if entry.puzzle.id in ("tree-hash", "tree-gather", "tree-step", "tree-top",
+                                   "tree-loop")]
+"""The take-home's warm-ups on the full-size machine, one idea of the kernel each."""
 
 
 def by_id(items: Sequence[PuzzleEntry]) -> dict[str, object]:
@@ -195,7 +201,7 @@ def test_no_single_answer_passes_many_tests(entry: PuzzleEntry) -> None:
 _TABLE_ROW = re.compile(r"^\| (\d+)(?:\.\.(\d+))? \|", re.MULTILINE)
 
 
-@pytest.mark.parametrize("entry", **by_id(CONTENT))
+@pytest.mark.parametrize("entry", **by_id([*CONTENT, *WARM_UPS]))
 def test_the_memory_table_covers_the_memory_exactly(entry: PuzzleEntry) -> None:
     description = entry.puzzle.description
     size = memory_size(entry.puzzle)
@@ -274,3 +280,45 @@ def test_a_solution_is_canonical_and_names_itself(path: Path) -> None:
     header = program.metadata
     assert header["puzzle"] == f"{path.parent.parent.name}/{path.parent.name}"
     assert header["name"] == path.stem
+
+
+# --- the take-home pack -------------------------------------------------------
+
+EDGE_CASES = {"every value 0", "every value max", "every node 0", "every node max",
+              "every node and every value equal", "three distinct words",
+              "0 and max alternating"}
+INDEX_CASES = {"every walker on the root", "every walker on the last node", "indices sorted",
+               "the root and the last node alternating"}
+STATEMENT_PARTS = ("**Idea:", "**Memory**", "**Machine:**", "**Scores:**", "**Example:**",
+                   "**Targets:**", "**Edge cases")
+
+
+def _claimed_cycles(path: Path) -> int:
+    return int(load_program(path).metadata["cycles"])
+
+
+def test_the_takehome_pack_comes_last_as_the_final_exam() -> None:
+    packs, errors = catalog().load_all()
+    assert errors == [] and packs[-1].id == "takehome"
+    assert all(pack.pack.order < packs[-1].pack.order for pack in packs[:-1])
+    ids = [entry.puzzle.id for entry in TAKEHOME]
+    assert ids[-1] == "tree-kernel" and ids.index("tree-medium") < ids.index("tree-hash")
+    assert len(WARM_UPS) == 5
+
+
+@pytest.mark.parametrize("entry", **by_id(TAKEHOME))
+def test_every_takehome_puzzle_has_its_edge_cases(entry: PuzzleEntry) -> None:
+    names = {case.name for case in entry.puzzle.cases}
+    indices = layout(entry.puzzle)[8]
+    assert indices.name == "indices"
+    assert names == (EDGE_CASES | INDEX_CASES if indices.kind == "random" else EDGE_CASES)
+
+
+@pytest.mark.parametrize("entry", **by_id(WARM_UPS))
+def test_a_warm_up_states_everything_and_ships_three_solutions_and_its_best(
+        entry: PuzzleEntry) -> None:
+    for part in STATEMENT_PARTS:
+        assert part in entry.puzzle.description, part
+    paths = solution_paths(entry)
+    assert len(paths) >= 3
+    assert entry.puzzle.best["cycles"] == min(_claimed_cycles(path) for path in paths)

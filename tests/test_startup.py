@@ -20,7 +20,7 @@ from game.cli import build_parser
 from game.cli.common import Deferred
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKED = ROOT / "solutions/takehome/tree-kernel/packed.vasm"
+PACKED = ROOT / "solutions/takehome/tree-kernel/lockstep.vasm"
 
 LOADED_AFTER = """
 import contextlib, io, json, sys

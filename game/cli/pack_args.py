@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     puzzle_actions = puzzle.add_subparsers(dest="puzzle_command", metavar="ACTION",
                                            required=True)
     listing = puzzle_actions.add_parser("list", help="every puzzle id and title")
+    listing.add_argument("--json", action="store_true",
+                         help="print a JSON list: per puzzle its id, pack, title, metrics,"
+                              " machine and number of fixed cases")
     add_pack_option(listing)
     listing.set_defaults(func=Deferred(PACKS, "run_list"))
     inputs = puzzle_actions.add_parser("inputs", help="the memory image for a seed")

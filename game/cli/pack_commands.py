@@ -2,7 +2,9 @@
 
     vliw pack lint PACK.toml...       every issue, file:line: key: message; exit 2 if any
     vliw pack schema                  the pack format as JSON Schema
-    vliw puzzle list [--pack FILE]    every puzzle id with its title
+    vliw puzzle list [--json] [--pack FILE]
+                                      every puzzle id with its title (--json: with its
+                                      pack, metrics, machine and number of fixed cases)
     vliw puzzle inputs PACK/PUZZLE --seed S [--json] [--pack FILE]
                                       the memory image the puzzle makes for a seed
 
@@ -20,6 +22,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from game.catalog import Catalog, CatalogError, PuzzleEntry
 from game.cli.common import EXIT_INVALID, EXIT_OK, CliError, print_json
@@ -27,6 +30,8 @@ from game.inputs import generate_memory, layout
 from game.pack import PackError, json_schema
 from game.pack.lint import lint_pack, pack_warnings
 from game.pack.loader import parse_pack, read_pack_text
+from game.pack.schema import Puzzle
+from machine.isa import BY_MNEMONIC, Engine
 
 WORDS_PER_LINE = 8
 
@@ -78,13 +83,40 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     catalog = open_catalog(args.pack)
     packs, errors = catalog.load_all()
-    for pack in packs:
+    if args.json:
+        print_json([puzzle_summary(pack.id, puzzle) for pack in packs
+                    for puzzle in pack.puzzles])
+    for pack in packs if not args.json else ():
         print(f"{pack.id}: {pack.pack.title}")
         for puzzle in pack.puzzles:
             print(f"  {pack.id}/{puzzle.id}  {puzzle.title}")
     for error in errors:
         print(error, file=sys.stderr)
     return EXIT_INVALID if errors else EXIT_OK
+
+
+def puzzle_summary(pack_id: str, puzzle: Puzzle) -> dict[str, Any]:
+    """What a tool needs to pick puzzles from the catalogue without loading packs itself:
+    the machine as it runs (defaults filled in, forbidden ops turned into the allowed ones;
+    debug ops, always allowed, left out)."""
+    config = puzzle.machine.config()
+    allowed = None if config.allowed_ops is None else sorted(
+        name for name in config.allowed_ops if BY_MNEMONIC[name].engine is not Engine.DEBUG)
+    return {
+        "id": f"{pack_id}/{puzzle.id}",
+        "pack": pack_id,
+        "title": puzzle.title,
+        "metrics": list(puzzle.metrics),
+        "machine": {
+            "slot_limits": {engine.value: config.slot_limits[engine] for engine in Engine
+                            if engine is not Engine.DEBUG},
+            "vlen": config.vlen,
+            "scratch_size": config.scratch_size,
+            "n_cores": config.n_cores,
+            "allowed_ops": allowed,
+        },
+        "cases": len(puzzle.cases),
+    }
 
 
 def run_inputs(args: argparse.Namespace) -> int:

@@ -2,9 +2,10 @@
 
 Every tree-kernel puzzle of the take-home pack gets `baseline.vasm` (the
 take-home's scalar starter at that size, from tools/make_takehome_baseline.py,
-which writes the full-size one itself), `vector.vasm` and `packed.vasm`; the
-full-size puzzle also gets `loop.vasm`. Each file's header claims the scores
-`vliw check` measures on the puzzle's scored seeds.
+which writes the full-size one itself), `vector.vasm` and `loop.vasm`; then
+`packed.vasm` (the select kernel) where the walkers start at the root and visit
+few enough levels, and `lockstep.vasm` where they start anywhere or the tree is
+the full-size one. Each file's header claims the scores `vliw check` measures.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from game.paths import SOLUTIONS_DIR
 from game.scoring import Report, score_program
 from machine.program import Program
 from machine.vasm import format_program
-from tools.kernels.packed import packed_program
+from tools.kernels.lockstep import lockstep_program
+from tools.kernels.select import MAX_LEVELS, select_program, visited_levels
 from tools.kernels.tree import TreeSize, tree_puzzles
 from tools.kernels.vector import loop_program, vector_program
 from tools.make_takehome_baseline import baseline_program
@@ -37,11 +39,17 @@ class Kernel:
     wanted: Callable[[TreeSize], bool]
 
 
+def _selects(size: TreeSize) -> bool:
+    return size.starts_at_root and visited_levels(size) <= MAX_LEVELS
+
+
 KERNELS = (
     Kernel("baseline", _baseline, lambda size: size.puzzle != FULL_SIZE),
     Kernel("vector", vector_program, lambda size: True),
-    Kernel("packed", packed_program, lambda size: True),
-    Kernel("loop", loop_program, lambda size: size.puzzle == FULL_SIZE),
+    Kernel("loop", loop_program, lambda size: True),
+    Kernel("packed", select_program, _selects),
+    Kernel("lockstep", lockstep_program,
+           lambda size: not size.starts_at_root or size.puzzle == FULL_SIZE),
 )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from game.catalog import Catalog, PuzzleEntry
-from game.inputs import generate_memory
+from game.inputs import generate_memory, layout, region_at
 from game.references import HASH_STAGES
 from machine.isa import WORD_MASK
 
@@ -33,6 +33,10 @@ class TreeSize:
     indices: int
     values: int
     memory_words: int
+    starts_at_root: bool = True
+    """Every walker's index starts at 0 (a `zeros` region), as in the take-home."""
+    checks_indices: bool = False
+    """The indices are compared at the end, not only the values."""
 
     @property
     def n_nodes(self) -> int:
@@ -58,7 +62,11 @@ def tree_size(entry: PuzzleEntry) -> TreeSize:
     """Read the sizes from the header words of an input image (spec/tree-kernel.md)."""
     memory = generate_memory(entry.puzzle, 0)
     rounds, n_nodes, batch, height, forest, indices, values = memory[:7]
-    size = TreeSize(entry.id, height, rounds, batch, forest, indices, values, len(memory))
+    region = region_at(layout(entry.puzzle), indices)
+    if region is None:
+        raise ValueError(f"{entry.id}: the indices (word 5: {indices}) lie outside memory")
+    size = TreeSize(entry.id, height, rounds, batch, forest, indices, values, len(memory),
+                    starts_at_root=region.kind == "zeros", checks_indices=region.checked)
     if size.n_nodes != n_nodes:
         raise ValueError(f"{entry.id}: {n_nodes} nodes do not make a tree of height {height}")
     return size

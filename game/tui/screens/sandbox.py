@@ -39,6 +39,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from game.limits import cycle_limit_of
 from game.pack.loader import dotted_key
 from game.pack.locate import Locator
 from game.pack.schema import MAX_CYCLE_LIMIT, MAX_MEMORY_WORDS, MachineSpec
@@ -120,7 +121,7 @@ def machine_text(puzzle: Puzzle | None = None) -> str:
         ops = f"forbidden_ops = {_toml_list(spec.forbidden_ops)}"
     else:
         ops = '# forbidden_ops = ["mul", "vmul"]   # or allowed_ops = [...], never both'
-    cycle_limit = puzzle.cycle_limit if puzzle is not None else DEFAULT_CYCLE_LIMIT
+    cycle_limit = cycle_limit_of(puzzle) if puzzle is not None else DEFAULT_CYCLE_LIMIT
     return ("# The keys of a pack's [puzzle.machine] table, and the cycle limit.\n"
             f"slot_limits = {{ {limits} }}\n"
             f"vlen = {spec.vlen}\n"
