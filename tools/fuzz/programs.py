@@ -71,15 +71,20 @@ def _edit_token(rng: random.Random, line: str, names: list[str], labels: list[st
     if not words:
         return line
     at = rng.choice(words)
-    parts[at] = rng.choice((
+    with all_digits():
+        parts[at] = _replacement(rng, parts[at], names, labels)
+    return "".join(parts)
+
+
+def _replacement(rng: random.Random, token: str, names: list[str], labels: list[str]) -> str:
+    return rng.choice((
         lambda: rng.choice(MNEMONICS), lambda: rng.choice(ENGINES + DIRECTIVES),
         lambda: number_text(rng), lambda: odd_text(rng),
         lambda: rng.choice(names) if names else "x",
         lambda: f"{rng.choice(names) if names else 'x'}[{edge_int(rng)}]",
         lambda: rng.choice(labels) + ":" if labels else "l:",
-        lambda: "", lambda: parts[at] * 2, lambda: json_text(any_value(rng)),
+        lambda: "", lambda: token * 2, lambda: json_text(any_value(rng)),
     ))()
-    return "".join(parts)
 
 
 def _header_line(rng: random.Random, puzzles: list[str]) -> str:
