@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ def print_report(report: dict[str, Any]) -> None:
         print(f"inputs the fuzzer failed to make: {report['maker_errors']}")
     print(f"\n{len(report['findings'])} distinct failures:")
     for finding in report["findings"]:
-        print(f"  {finding['count']:>5} x  {finding['signature']}")
+        print(f"  {finding['count']:>5} x  {finding['signature']}  "
+              f"({', '.join(finding['commands'])})")
         if finding["reproducer"]:
             print(f"           {finding['reproducer']}/command.sh")
 
@@ -56,13 +58,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=2048, help="address space per run")
     parser.add_argument("--findings", type=Path,
                         help="save a shrunk reproducer of every distinct failure here")
-    parser.add_argument("--shrink-seconds", type=float, default=60.0)
+    parser.add_argument("--shrink-seconds", type=float, default=30.0)
     parser.add_argument("--out", type=Path, help="also write the report as JSON")
     args = parser.parse_args(argv)
     settings = Settings(seed=args.seed, minutes=args.minutes, jobs=args.jobs,
                         limits=Limits(args.timeout, args.memory_mb * 1024 * 1024),
                         kinds=tuple(args.kind or KINDS), findings=args.findings,
                         shrink_seconds=args.shrink_seconds)
+    # Stopped by a signal, the campaign still removes its files (run in the background,
+    # a shell may have set SIGINT to be ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     report = run_campaign(settings)
     print_report(report)
     if args.out:

@@ -31,7 +31,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     kinds: tuple[str, ...] = KINDS
     findings: Path | None = None
-    shrink_seconds: float = 60.0
+    shrink_seconds: float = 30.0
 
 
 @dataclass
@@ -82,9 +82,10 @@ class Campaign:
         if known:
             known.count += 1
             known.kinds.add(case.kind)
+            known.commands.add(case.command)
             return
-        finding = Finding(signature, outcome.outcome, case.command, case.kind, case,
-                          outcome.stderr, kinds={case.kind})
+        finding = Finding(signature, outcome.outcome, case, outcome.stderr,
+                          kinds={case.kind}, commands={case.command})
         self.findings[signature] = finding
         print(f"new: {signature}", file=sys.stderr, flush=True)
         if self.settings.findings is not None:
@@ -143,8 +144,9 @@ class Campaign:
             "largest_rss_mb": self.tally.largest_mb,
             "stderr_over_10kb": dict(self.tally.long_stderr),
             "maker_errors": dict(self.tally.maker_errors),
-            "findings": [{"signature": f.signature, "outcome": f.outcome, "command": f.command,
-                          "kinds": sorted(f.kinds), "count": f.count,
+            "findings": [{"signature": f.signature, "outcome": f.outcome,
+                          "commands": sorted(f.commands), "kinds": sorted(f.kinds),
+                          "count": f.count, "command_line": " ".join(f.case.argv),
                           "reproducer": f.reproducer,
                           "stderr": f.stderr.strip().splitlines()[-1:] if f.stderr else []}
                          for f in self.findings.values()],

@@ -212,5 +212,26 @@ def garbage_case(rng: random.Random, corpus: Corpus) -> Case:
 MAKERS["garbage"] = garbage_case
 
 
+ODD_OPTIONS: dict[str, tuple[int, ...]] = {
+    "--seeds": (-1, 0, 1),
+    "--max-cycles": (-1, 0, 1, 7),
+    "--width": (-5, 0, 1, 59, 161, 2**63),
+    "--seed": (-1, 0, 2**32, 2**64, 10**40),
+    "--robustness-seed": (-1, 0, 2**32, 2**64, 10**40),
+}
+"""Values a player may give a numeric option that the commands must refuse or bear. None
+asks for unbounded work: a million seeds or cycles takes as long as it was asked to."""
+
+
+def _odd_options(rng: random.Random, argv: tuple[str, ...]) -> tuple[str, ...]:
+    if argv[0] == "check" and rng.random() < 0.3:
+        argv = (*argv, "--robustness-seed", "1")
+    return tuple(str(rng.choice(ODD_OPTIONS[argv[i - 1]])) if i and argv[i - 1] in ODD_OPTIONS
+                 else word for i, word in enumerate(argv))
+
+
 def make_case(rng: random.Random, corpus: Corpus, kind: str | None = None) -> Case:
-    return MAKERS[kind or rng.choice(KINDS)](rng, corpus)
+    case = MAKERS[kind or rng.choice(KINDS)](rng, corpus)
+    if rng.random() < 0.1:
+        case = replace(case, argv=_odd_options(rng, case.argv))
+    return case

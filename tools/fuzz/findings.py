@@ -31,12 +31,11 @@ def _message(stderr: str) -> str:
 class Finding:
     signature: str
     outcome: str
-    command: str
-    kind: str
     case: Case
     stderr: str
     count: int = 1
     kinds: set[str] = field(default_factory=set)
+    commands: set[str] = field(default_factory=set)
     reproducer: str | None = None
 
 
@@ -49,16 +48,18 @@ class Signatures:
         self._seen: dict[str, str] = {}
 
     def __call__(self, case: Case, outcome: Outcome) -> str:
-        head = f"{case.command} | {outcome.outcome}"
+        """Where the game failed names an error; a run stopped for time or by a signal is
+        named by its command too."""
         if outcome.outcome == "over-time":
-            return f"{head} | {where(outcome.stderr, game_only=True)}"
-        if outcome.outcome == "traceback":
-            return f"{head} | {error_name(outcome.stderr)} | {where(outcome.stderr)}"
+            return f"{outcome.outcome} | {case.command} | {where(outcome.stderr, True)}"
         if outcome.outcome == "other":
-            return f"{head} | code {outcome.code}"
-        coarse = f"{head} | {error_name(outcome.stderr)} | {_message(outcome.stderr)}"
+            return f"{outcome.outcome} | {case.command} | code {outcome.code}"
+        if outcome.outcome == "traceback":
+            return f"traceback | {error_name(outcome.stderr)} | {where(outcome.stderr)}"
+        coarse = f"{outcome.outcome} | {error_name(outcome.stderr)} | " \
+                 f"{_message(outcome.stderr)}"
         if coarse not in self._seen:
-            self._seen[coarse] = f"{head} | {self.debug_where(case)}"
+            self._seen[coarse] = f"{outcome.outcome} | {self.debug_where(case)}"
         return self._seen[coarse]
 
     def debug_where(self, case: Case) -> str:
