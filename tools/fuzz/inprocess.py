@@ -69,15 +69,19 @@ def _inside(folder: Path) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def _terminal() -> io.TextIOWrapper:
+    """A stream as a UTF-8 terminal is: text with a byte buffer below it."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
 def run_in_process(case: Case, folder: Path, limits: Limits) -> Outcome:
     """Run `case` in `folder` (which must be empty) through `game.cli.main`."""
     write_files(case, folder)
-    stderr = io.StringIO()
+    stdout, stderr = _terminal(), _terminal()
     code: int | None = None
     timed_out = False
     started = time.monotonic()
-    with _inside(folder), contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(stderr):
+    with _inside(folder), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
             with _limited(limits):
                 code = main(list(case.argv))
@@ -85,6 +89,7 @@ def run_in_process(case: Case, folder: Path, limits: Limits) -> Outcome:
             code = stop.code if isinstance(stop.code, int) else 2
         except _OverTime:
             timed_out = True
-    text = stderr.getvalue()
+    stderr.flush()
+    text = stderr.buffer.getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
     return Outcome(classify(code, timed_out, text), code, time.monotonic() - started, 0.0,
                    text[-8000:], len(text))
