@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tools.fuzz.cases import KINDS, Case, make_case
@@ -26,7 +26,8 @@ from tools.fuzz.runner import BUG_CLASSES, Limits, Outcome, run_case
 
 LIMITS = Limits(seconds=10.0, memory_bytes=2 * 1024**3)
 EXAMPLES = 25
-"""Cases per kind: with six kinds, about 15 s on a 2-core machine."""
+"""Cases per kind: with six kinds, about 15 s on a 2-core machine. No shrinking: a failing
+case is printed whole, and shrinking one over time could take minutes."""
 
 CORPUS: Corpus = load_corpus()
 
@@ -39,6 +40,7 @@ def explain(case: Case, outcome: Outcome) -> str:
 
 @pytest.mark.parametrize("kind", KINDS)
 @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+          phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
 @given(rng=st.randoms(use_true_random=False))

@@ -56,8 +56,8 @@ class Signatures:
             return f"{outcome.outcome} | {case.command} | code {outcome.code}"
         if outcome.outcome == "traceback":
             return f"traceback | {error_name(outcome.stderr)} | {where(outcome.stderr)}"
-        coarse = f"{outcome.outcome} | {error_name(outcome.stderr)} | " \
-                 f"{_message(outcome.stderr)}"
+        coarse = f"{outcome.outcome} | {case.command} | {error_name(outcome.stderr)} | " \
+                 f"{_message(outcome.stderr)}"  # one message may come from several places
         if coarse not in self._seen:
             self._seen[coarse] = f"{outcome.outcome} | {self.debug_where(case)}"
         return self._seen[coarse]
