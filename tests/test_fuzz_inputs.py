@@ -25,8 +25,8 @@ from tools.fuzz.inprocess import run_in_process
 from tools.fuzz.runner import BUG_CLASSES, Limits, Outcome, run_case
 
 LIMITS = Limits(seconds=10.0, memory_bytes=2 * 1024**3)
-EXAMPLES = 25
-"""Cases per kind: with six kinds, about 15 s on a 2-core machine. No shrinking: a failing
+EXAMPLES = 60
+"""Cases per kind: with six kinds, about 10 s on a 2-core machine. No shrinking: a failing
 case is printed whole, and shrinking one over time could take minutes."""
 
 CORPUS: Corpus = load_corpus()

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     report = run_campaign(settings)
     print_report(report)
     if args.out:
-        args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        args.out.write_text(json.dumps(report, indent=1) + "\n", "utf-8")
     return 1 if report["findings"] else 0
 
 

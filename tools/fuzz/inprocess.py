@@ -15,6 +15,7 @@ import os
 import resource
 import signal
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,15 +70,15 @@ def _inside(folder: Path) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _terminal() -> io.TextIOWrapper:
-    """A stream as a UTF-8 terminal is: text with a byte buffer below it."""
-    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+def _terminal(errors: str) -> io.TextIOWrapper:
+    """A stream as Python's own on a UTF-8 terminal: text with a byte buffer below it."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=errors, write_through=True)
 
 
 def run_in_process(case: Case, folder: Path, limits: Limits) -> Outcome:
     """Run `case` in `folder` (which must be empty) through `game.cli.main`."""
     write_files(case, folder)
-    stdout, stderr = _terminal(), _terminal()
+    stdout, stderr = _terminal("strict"), _terminal("backslashreplace")
     code: int | None = None
     timed_out = False
     started = time.monotonic()
@@ -89,6 +90,9 @@ def run_in_process(case: Case, folder: Path, limits: Limits) -> Outcome:
             code = stop.code if isinstance(stop.code, int) else 2
         except _OverTime:
             timed_out = True
+        except Exception:  # out of main: Python would print it and exit 1
+            traceback.print_exc()
+            code = 1
     stderr.flush()
     text = stderr.buffer.getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
     return Outcome(classify(code, timed_out, text), code, time.monotonic() - started, 0.0,
