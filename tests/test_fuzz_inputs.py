@@ -24,6 +24,7 @@ from tools.fuzz.corpus import Corpus, load_corpus
 from tools.fuzz.inprocess import run_in_process
 from tools.fuzz.runner import BUG_CLASSES, Limits, Outcome, run_case
 
+ROOT = Path(__file__).resolve().parent.parent
 LIMITS = Limits(seconds=10.0, memory_bytes=2 * 1024**3)
 EXAMPLES = 60
 """Cases per kind: with six kinds, about 10 s on a 2-core machine. No shrinking: a failing
@@ -60,3 +61,34 @@ def test_a_child_process_answers_a_fuzzed_input_without_a_bug(index: int,
     outcome = run_case(case, LIMITS, tmp_path)
     assert outcome.outcome not in BUG_CLASSES, explain(case, outcome)
     assert list(tmp_path.iterdir()) == []  # the case's folder is gone
+
+
+GCD = (ROOT / "solutions/minimal/gcd/straightforward.vasm").read_bytes()
+FOUND: dict[str, Case] = {
+    "a pack's integer of 4301 digits": Case("pack", ("pack", "lint", "p.toml"), (
+        ("p.toml", b'[pack]\nid = "big"\ntitle = "t"\n\n[[puzzle]]\nid = "p"\ncycle_limit = '
+         + b"9" * 4301 + b"\n"),), "p.toml"),
+    "a histogram's number of 4301 digits": Case("histogram", (
+        "hist", "minimal/gcd", "--histogram", "h.json"), (
+        ("h.json", b'{"format": ' + b"9" * 4301 + b"}"),), "h.json"),
+    "a histogram's scale that is a table": Case("histogram", (
+        "hist", "minimal/gcd", "--histogram", "h.json"), (
+        ("h.json", (ROOT / "puzzles/histograms/minimal/gcd.json").read_bytes().replace(
+            b'"scale": "linear"', b'"scale": {"a": 1}')),), "h.json"),
+    "a program's slot list nested 300 deep": Case("json", ("convert", "p.json", "o.vasm"), (
+        ("p.json", b'[{"load": ' + b'{"a": ' * 300 + b"{}" + b"}" * 300 + b"}]"),), "p.json"),
+    "a pack's array nested 1000 deep": Case("pack", ("pack", "lint", "p.toml"), (
+        ("p.toml", b"a = " + b"[" * 1000 + b"]" * 1000 + b"\n"),), "p.toml"),
+    "a solution whose file name is not UTF-8": Case("solution", (
+        "hist", "minimal/gcd", "--solution", "s\udcff.vasm"), (("s\udcff.vasm", GCD),),
+        "s\udcff.vasm"),
+}
+"""Inputs the campaign found failing (shrunk by hand), kept as fixed cases."""
+
+
+@pytest.mark.parametrize("name", FOUND)
+def test_an_input_the_campaign_found_is_answered_without_a_bug(name: str,
+                                                                tmp_path: Path) -> None:
+    case = FOUND[name]
+    outcome = run_in_process(case, tmp_path, LIMITS)
+    assert outcome.outcome not in BUG_CLASSES, explain(case, outcome)
