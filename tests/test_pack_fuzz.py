@@ -14,7 +14,6 @@ Three kinds of fuzz, from a starter pack (`vliw pack new`):
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import tomllib
@@ -27,6 +26,8 @@ from hypothesis import strategies as st
 
 from game.authoring import pack_test, starter_files
 from game.pack import PackError, PackIssue, json_schema, parse_pack
+from tools.fuzz.toml_text import inline as toml_value
+from tools.fuzz.toml_text import key_text as toml_key
 
 STARTER_TEXT = next(iter(starter_files("fuzz", Path("fuzz")).values()))
 STARTER: dict[str, Any] = tomllib.loads(STARTER_TEXT)
@@ -35,34 +36,6 @@ STARTER: dict[str, Any] = tomllib.loads(STARTER_TEXT)
 # --- a TOML writer that knows where it put every key ------------------------------------------
 
 Path_ = tuple[str | int, ...]
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def toml_key(key: str) -> str:
-    return key if _BARE.fullmatch(key) else toml_string(key)
-
-
-def toml_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return {float("inf"): "inf", float("-inf"): "-inf"}.get(value, repr(value))
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    items = ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
-    return "{ " + items + " }" if items else "{}"
-
-
 def _inline_paths(path: Path_, value: Any, line: int) -> Iterator[tuple[Path_, int]]:
     yield path, line
     children = value.items() if isinstance(value, dict) else \
