@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine.text import shown_path
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PUZZLES_DIR = PROJECT_ROOT / "puzzles"
 SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
@@ -54,8 +56,29 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+class NotAFileToReplace(OSError):
+    """An output path that names something other than a regular file (a device, a pipe, a
+    folder): replacing it would destroy it, and writing through it is not a save."""
+
+
+def replaceable(path: Path) -> Path:
+    """The file a save to `path` replaces: `path`, or the file a symbolic link at `path`
+    names (so a linked solution stays linked); NotAFileToReplace when that exists and is
+    not a regular file."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        status = target.stat()
+    except FileNotFoundError:
+        return target
+    if not stat.S_ISREG(status.st_mode):
+        raise NotAFileToReplace(f"{shown_path(path)}: exists and is not a regular file;"
+                                " refusing to replace it")
+    return target
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see the old or the new file, never a mix."""
+    path = replaceable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

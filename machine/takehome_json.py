@@ -60,7 +60,10 @@ def strict_decoder() -> json.JSONDecoder:
 
 def describe(value: Any) -> str:
     """A value as a message quotes it: its repr, cut (`machine.text.shown_token`)."""
-    return shown_token(repr(value))
+    try:
+        return shown_token(repr(value))
+    except RecursionError:
+        return "a value nested too deeply to show"
 
 
 def json_value(value: Any) -> Any:

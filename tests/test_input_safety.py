@@ -393,3 +393,36 @@ def test_a_save_in_progress_is_never_removed(tmp_path: Path) -> None:
     assert remove_stale_saves(tmp_path) == 0
     assert young.exists()
     assert remove_stale_saves(tmp_path, older_than=-1) == 1
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [
+    ("convert", str(SOLUTION), "{out}", "--to", "json"),
+    ("trace", str(SOLUTION), "--memory", "{memory}", "-o", "{out}"),
+    ("hist", "build", str(SOLUTION.parent), "--puzzle", PUZZLE, "-o", "{out}"),
+])
+def test_an_output_that_is_not_a_regular_file_is_left_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
+    """Once `vliw convert s.vasm /dev/full` replaced the device with a file, as root."""
+    memory = tmp_path / "memory.json"
+    memory.write_text("[0" + ", 0" * 10 + "]")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for out in (pipe, folder):
+        args = [arg.format(out=out, memory=memory) for arg in argv]
+        assert main(args) == 2, args
+        err = one_line(capsys.readouterr().err)
+        assert "exists and is not a regular file; refusing to replace it" in err
+        assert out.exists() and not out.is_file()
+
+
+def test_an_output_through_a_link_replaces_the_file_it_names(tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert main(["convert", str(SOLUTION), str(link), "--to", "json"]) == 0
+    assert link.is_symlink() and target.read_text().startswith("[")

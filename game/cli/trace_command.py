@@ -29,6 +29,7 @@ from types import FrameType
 from game.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError
 from game.cli.machine_args import check_max_cycles
 from game.cli.trace_args import MOST_TRACE_MB
+from game.paths import NotAFileToReplace, replaceable
 from machine.config import TAKEHOME, MachineConfig
 from machine.loader import MemoryFileError, load_memory, load_program
 from machine.program import Program, ProgramError, check
@@ -64,6 +65,10 @@ def _write_file(path: Path, program: Program, memory: list[int], config: Machine
                 max_bytes: int) -> RunResult:
     """Stream the trace into a temporary file beside `path`, then move it into place, so an
     interrupted run never leaves half a trace under the requested name."""
+    try:
+        path = replaceable(path)
+    except NotAFileToReplace as error:
+        raise CliError(str(error)) from None
     with _signals_raise():
         try:
             fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",

@@ -113,6 +113,9 @@ def parse_pack(text: str, path: str = "<pack>") -> Pack:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PackError([_syntax_issue(error, text, path)]) from None
+    except ValueError as error:  # an integer past Python's 4300-digit conversion limit
+        raise PackError([PackIssue(path, 1, "toml", f"cannot be read: {shown_token(str(error))}")
+                         ]) from None
     locator = Locator(text)
     try:
         pack = Pack.model_validate(data)

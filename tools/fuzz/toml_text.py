@@ -45,8 +45,11 @@ def _is_table_array(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
-def dump(document: dict[str, Any]) -> str:
-    """The document as TOML: plain keys first, then `[table]` and `[[array]]` sections."""
+def dump(document: Any) -> str:
+    """The document as TOML: plain keys first, then `[table]` and `[[array]]` sections (a
+    mutation may have replaced the whole document by a value: then one key holds it)."""
+    if not isinstance(document, dict):
+        return f"value = {inline(document)}\n"
     lines = [f"{key_text(k)} = {inline(v)}" for k, v in document.items()
              if not isinstance(v, dict) and not _is_table_array(v)]
     for key, value in document.items():
