@@ -85,7 +85,7 @@ def test_a_forged_point_with_a_do_nothing_program_is_dropped(capsys, tmp_path):
     output = tmp_path / "merged.json"
     code, _, err = merge(capsys, forged, shipped_tree_kernel(), output=output)
     assert code == 1 and "1 dropped (1 failing)" in err
-    assert f"dropped {forged} points[0]: program: scored seed" in err
+    assert f"dropped {forged} points[0]: program: case 'every value 0'" in err
     assert form_hash(halt) not in {p.hash for p in read_histogram(output).points}
 
 
