@@ -19,22 +19,7 @@ from game.pack.schema import MAX_TEST_WORDS
 from game.scoring import score_program
 from machine.vasm import parse
 
-PACK = '''
-[pack]
-id = "edge"
-title = "Edge cases"
-
-[[puzzle]]
-id = "double"
-title = "Double it"
-scored_seeds = [1, 2]
-robustness_seeds = 3
-check = ["out"]
-memory = [
-  { name = "x", kind = "random", count = 4, max = 1000 },
-  { name = "out", kind = "zeros", count = 4 },
-]
-reference.program = """
+REFERENCE = """
 .scalar i
 .scalar a
 .scalar b
@@ -50,36 +35,42 @@ store b, v
 cond_jump n, next
 """
 
+PACK = f'''
+[pack]
+id = "edge"
+title = "Edge cases"
+
+[[puzzle]]
+id = "double"
+title = "Double it"
+scored_seeds = [1, 2]
+robustness_seeds = 3
+check = ["out"]
+memory = [
+  {{ name = "x", kind = "random", count = 4, max = 1000 }},
+  {{ name = "out", kind = "zeros", count = 4 }},
+]
+reference.program = """{REFERENCE}"""
+
 [[puzzle.cases]]
 name = "zeros"
-fill = { x = "zeros" }
+fill = {{ x = "zeros" }}
 
 [[puzzle.cases]]
 name = "given"
 seed = 9
-words = { x = [0, 1, 999, 1000] }
+words = {{ x = [0, 1, 999, 1000] }}
 
 [[puzzle.cases]]
 name = "sorted"
 seed = 4
-fill = { x = "sorted" }
+fill = {{ x = "sorted" }}
 '''
 
 #: Right on every input but x[0] = 0: it writes 1 there.
-WRONG_ON_ZERO = """
-.scalar n
-.scalar v
-.scalar b
+WRONG_ON_ZERO = REFERENCE + """
 .scalar one
-const n, 4
 const one, 1
-next:
-add_imm n, n, -1
-load v, n
-add v, v, v
-add_imm b, n, 4
-store b, v
-cond_jump n, next
 const b, 4
 load v, b
 select v, v, v, one
@@ -174,9 +165,7 @@ def test_a_runaway_loop_stops_at_the_scaled_limit_and_its_seeds_are_not_run() ->
 
 def test_a_program_that_only_runs_away_on_unseen_inputs_is_run_on_every_seed() -> None:
     """The robustness seeds are skipped only once a fixed test has hit the limit."""
-    honest = PACK[PACK.index('reference.program = """') + len('reference.program = """'):]
-    honest = honest[:honest.index('"""')]
-    trap = honest + ("const i, 1000\nload v, n\nlt a, v, i\ncond_jump a, done\n"
+    trap = REFERENCE + ("const i, 1000\nload v, n\nlt a, v, i\ncond_jump a, done\n"
                      "spin:\njump spin\ndone:\n")  # spins when x[0] is 1000
     report = score_program(puzzle(), parse(trap), puzzle_id="edge/double")
     assert report.skipped == 0
