@@ -508,3 +508,15 @@ def test_the_pool_refuses_work_past_its_queue() -> None:
 
     asyncio.run(scenario())
 
+
+
+def test_the_listening_socket_says_it_is_tcp() -> None:
+    """asyncio turns Nagle's algorithm off only on sockets whose protocol is IPPROTO_TCP;
+    without that, each answer after the first on a kept-alive connection waits 40 ms."""
+    from game.cli.board_commands import _listen
+
+    listening = _listen("127.0.0.1", 0)
+    try:
+        assert listening.proto == socket.IPPROTO_TCP
+    finally:
+        listening.close()

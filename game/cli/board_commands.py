@@ -73,14 +73,33 @@ def _settings(args: argparse.Namespace, settings: Settings) -> Settings:
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    """The listening socket, opened here so that a taken port is a one-line error."""
+    """The listening socket, opened here so that a taken port is a one-line error.
+
+    It is made with its protocol named (IPPROTO_TCP, as `getaddrinfo` gives it): asyncio
+    turns Nagle's algorithm off only on sockets that say they are TCP, and with it on,
+    every answer after the first on a kept-alive connection waits 40 ms for an ACK.
+    """
     if not 0 <= port <= 65535:
         raise CliError(f"--port must be between 0 and 65535, not {port}")
     try:
-        return socket.create_server((host, port), reuse_port=False)
-    except (OSError, OverflowError) as error:
-        why = getattr(error, "strerror", None) or str(error)
-        raise CliError(f"cannot listen on {host}:{port}: {why}") from None
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP,
+            flags=socket.AI_PASSIVE)[0]
+        listening = socket.socket(family, kind, proto)
+    except (OSError, UnicodeError) as error:
+        raise CliError(f"cannot listen on {host}:{port}: {_why(error)}") from None
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(2048)
+    except OSError as error:
+        listening.close()
+        raise CliError(f"cannot listen on {host}:{port}: {_why(error)}") from None
+    return listening
+
+
+def _why(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)
 
 
 def run_submit(args: argparse.Namespace) -> int:
