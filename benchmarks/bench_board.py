@@ -22,7 +22,6 @@ import http.client
 import json
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,6 +31,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from test_board import start_server, stop_server  # noqa: E402  (the same start as the tests')
+
 COUNTDOWN = ROOT / "solutions/minimal/digits/countdown.vasm"
 PUZZLE = "minimal/digits"
 HISTOGRAM = f"/api/puzzles/{PUZZLE}/histogram"
@@ -46,35 +48,6 @@ def variants(count: int) -> Iterator[str]:
     at = lines.index("next:")
     for k in range(count):
         yield "\n".join([*lines[:at], f"    add_imm digit, digit, {k}", *lines[at:]]) + "\n"
-
-
-def start(folder: Path, workers: int | None) -> tuple[subprocess.Popen[bytes], int]:
-    log = folder / "serve.log"
-    command = [sys.executable, "-m", "game", "board", "serve", "--db",
-               str(folder / "bench.sqlite3"), "--port", "0", "--rate", "1000000",
-               "--burst", "1000000"]
-    if workers is not None:
-        command += ["--workers", str(workers)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        text = log.read_text("utf-8", "replace")
-        found = re.search(r"serving http://127\.0\.0\.1:(\d+)/", text)
-        if found and "startup complete" in text:
-            return process, int(found.group(1))
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"the board did not start:\n{log.read_text('utf-8', 'replace')}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=15)
 
 
 class Load:
@@ -154,7 +127,10 @@ def main() -> None:
         parser.error("--count must be in 1..20000 and --clients in 1..64")
     programs = list(variants(args.count))
     with tempfile.TemporaryDirectory() as folder:
-        process, port = start(Path(folder), args.workers)
+        options = ["--rate", "1000000", "--burst", "1000000"]  # one address sends everything
+        options += [] if args.workers is None else ["--workers", str(args.workers)]
+        server = start_server(Path(folder), *options)
+        port = server.port
         try:
             idle = histogram_latencies(port, threading.Event(), 50)
             load = Load(port, programs, time.monotonic() + args.seconds)
@@ -173,7 +149,7 @@ def main() -> None:
             reader.join()
             final = histogram_latencies(port, threading.Event(), 1)
         finally:
-            stop(process)
+            stop_server(server.process)
     sent = sum(load.statuses.values())
     print(f"board on 127.0.0.1, {args.clients} clients, {PUZZLE}: {sent} submissions in "
           f"{elapsed:.1f} s = {sent / elapsed:.0f} submissions/s "

@@ -98,7 +98,7 @@ def start_server(folder: Path, *options: str) -> Server:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "game", "board", "serve", "--db", str(db), "--host",
-             "127.0.0.1", "--port", "0", "--workers", "2", *options],
+             "127.0.0.1", "--port", "0", *options],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -124,7 +124,8 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("board"), "--rate", "1000", "--burst", "1000")
+    server = start_server(tmp_path_factory.mktemp("board"), "--workers", "2", "--rate", "1000",
+                          "--burst", "1000")
     try:
         yield server
     finally:
@@ -398,7 +399,7 @@ def test_hist_url_shows_the_boards_histogram_and_its_count(board: Server) -> Non
 
 
 def test_the_rate_limit_refuses_a_client_past_its_burst(tmp_path: Path) -> None:
-    server = start_server(tmp_path, "--rate", "0.01", "--burst", "2")
+    server = start_server(tmp_path, "--workers", "1", "--rate", "0.01", "--burst", "2")
     try:
         answers = [server.submit(COUNTDOWN)[0] for _ in range(3)]
         assert answers[:2] == [201, 200]

@@ -84,6 +84,14 @@ class Refused(Exception):
         return JSONResponse({"error": str(self), **self.extra}, self.status, self.headers)
 
 
+@dataclass(frozen=True)
+class Served:
+    """A puzzle's histogram as served: the object, and its JSON with the count."""
+
+    histogram: Histogram
+    body: bytes
+
+
 class Board:
     """The state behind the routes: puzzles, storage, pool, limits and cached histograms."""
 
@@ -99,7 +107,9 @@ class Board:
                                    memory_limit=settings.memory_limit)
         self.submits = RateLimiter(settings.submit_rate, settings.submit_burst)
         self.reads = RateLimiter(settings.read_rate, settings.read_burst)
-        self._histograms: dict[str, Histogram] = {}
+        self._served: dict[str, Served] = {}
+        self._versions: dict[str, int] = {}
+        self._building: dict[str, asyncio.Lock] = {}
 
     def entry(self, puzzle_id: str) -> PuzzleEntry:
         entry = self.entries.get(puzzle_id)
@@ -116,17 +126,32 @@ class Board:
         except PackError as error:
             raise Refused(404, f"unknown puzzle {shown_token(puzzle_id)}: {error}") from None
 
-    async def histogram(self, entry: PuzzleEntry) -> Histogram:
-        """The puzzle's histogram; kept until a new solution of it is counted."""
-        cached = self._histograms.get(entry.id)
-        if cached is None:
-            points = await asyncio.to_thread(self.storage.points, entry.id)
-            cached = Histogram.build(entry.id, entry.puzzle.metrics, points)
-            self._histograms[entry.id] = cached
+    async def served(self, entry: PuzzleEntry) -> Served:
+        """The puzzle's histogram and its JSON, kept until a new solution of it is counted.
+
+        Built in a thread (reading every point and encoding them takes milliseconds once
+        thousands are stored), once however many requests ask at the same time."""
+        cached = self._served.get(entry.id)
+        if cached is not None:
+            return cached
+        async with self._building.setdefault(entry.id, asyncio.Lock()):
+            cached = self._served.get(entry.id)
+            if cached is None:
+                version = self._versions.get(entry.id, 0)
+                cached = await asyncio.to_thread(self._build, entry)
+                if self._versions.get(entry.id, 0) == version:  # nothing counted meanwhile
+                    self._served[entry.id] = cached
         return cached
 
+    def _build(self, entry: PuzzleEntry) -> Served:
+        histogram = Histogram.build(entry.id, entry.puzzle.metrics,
+                                    self.storage.points(entry.id))
+        data = {**histogram.to_json(), "solutions": len(histogram)}
+        return Served(histogram, json.dumps(data, separators=(",", ":")).encode("ascii"))
+
     def forget(self, puzzle_id: str) -> None:
-        self._histograms.pop(puzzle_id, None)
+        self._versions[puzzle_id] = self._versions.get(puzzle_id, 0) + 1
+        self._served.pop(puzzle_id, None)
 
 
 def _board(request: Request) -> Board:
@@ -175,7 +200,7 @@ async def index(request: Request) -> Response:
 @_handled
 async def puzzle_html(request: Request) -> Response:
     entry = _path_entry(request)
-    return HTMLResponse(puzzle_page(entry, await _board(request).histogram(entry)))
+    return HTMLResponse(puzzle_page(entry, (await _board(request).served(entry)).histogram))
 
 
 @_handled
@@ -191,14 +216,13 @@ async def puzzles(request: Request) -> Response:
 @_handled
 async def histogram(request: Request) -> Response:
     entry = _path_entry(request)
-    found = await _board(request).histogram(entry)
-    return JSONResponse({**found.to_json(), "solutions": len(found)})
+    return Response((await _board(request).served(entry)).body, media_type="application/json")
 
 
 @_handled
 async def pareto(request: Request) -> Response:
     entry = _path_entry(request)
-    found = await _board(request).histogram(entry)
+    found = (await _board(request).served(entry)).histogram
     axes = [m for m in ("cycles", "instructions") if m in found.metrics]
     front = pareto_front(found.points, axes) if len(axes) == 2 else set()
     points = sorted((p for p in found.points if p.hash in front),

@@ -14,7 +14,10 @@ NOTHING` in `record`, in one transaction) behind a connection pool, and be passe
 several service processes on several machines can then share it.
 
 SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout, and
-every change is one transaction. Methods are called from worker threads
+every change is one transaction. Commits are synced to disk at checkpoints, not one by
+one (`synchronous = NORMAL`): a crash of the service loses nothing and a power cut
+corrupts nothing, though it may lose the last submissions; syncing each commit would
+cost 3 ms a submission here. Methods are called from worker threads
 (`asyncio.to_thread`), so one connection is shared behind a lock.
 """
 
@@ -118,6 +121,7 @@ class SqliteStorage:
 
     def _prepare(self) -> None:
         self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         self._db.execute("BEGIN IMMEDIATE")
         try:
