@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "game.cli.trace_args",
     "game.cli.play_command",
     "game.cli.hist_args",
+    "game.cli.board_args",
 )
 """Modules with a `register(subparsers)` function, in help order.
 

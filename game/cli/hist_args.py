@@ -7,7 +7,8 @@ import argparse
 from game.cli.common import Deferred, add_pack_option
 
 MIN_WIDTH, MAX_WIDTH = 60, 160
-USAGE = """vliw hist PUZZLE [--solution FILE] [--histogram FILE.json] [--json] [--width N]
+USAGE = """vliw hist PUZZLE [--solution FILE] [--histogram FILE.json | --url URL] [--json]
+                        [--width N]
        vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
        vliw hist merge A.json B.json... -o FILE.json [--pack FILE]
        vliw hist rebuild [--check]"""
@@ -28,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     shown.add_argument("--solution", metavar="FILE", help="validate, record and place this file")
     shown.add_argument("--histogram", metavar="FILE.json",
                        help="show this histogram file instead of the shipped one")
+    shown.add_argument("--url", metavar="URL",
+                       help="show the histogram of the leaderboard at URL (vliw board serve)")
     shown.add_argument("--no-record", action="store_true",
                        help="do not record the solution in the score store")
     shown.add_argument("--json", action="store_true", help="print one JSON object")

@@ -1,15 +1,17 @@
 """`vliw hist`: score histograms in the terminal, and building, merging, rebuilding them.
 
-    vliw hist PUZZLE [--solution FILE] [--histogram FILE.json] [--json] [--width N]
+    vliw hist PUZZLE [--solution FILE] [--histogram FILE.json | --url URL] [--json]
+                     [--width N]
     vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
     vliw hist merge A.json B.json... -o FILE.json [--pack FILE.toml]
     vliw hist rebuild [--check]
 
-`vliw hist PUZZLE` shows the puzzle's histograms (the shipped ones, or
-`--histogram FILE`) with its named marks, a cycles-by-instructions Pareto
-view, and the player's best scores from the score store. With `--solution`
-the file is validated as `vliw check` does; if it passes, it is recorded in
-the score store (unless `--no-record`) and placed on every histogram.
+`vliw hist PUZZLE` shows the puzzle's histograms (the shipped ones,
+`--histogram FILE`, or a leaderboard's with `--url URL`: `vliw board serve`)
+with its named marks, a cycles-by-instructions Pareto view, and the
+player's best scores from the score store. With `--solution` the file is
+validated as `vliw check` does; if it passes, it is recorded in the score
+store (unless `--no-record`) and placed on every histogram.
 
 `build` validates every solution below DIR: invalid ones are reported on
 stderr and not counted, identical programs are counted once; each point
@@ -78,12 +80,13 @@ def run_hist(args: argparse.Namespace) -> int:
 
 
 _OPTIONS_OF = {
-    "show": {"solution", "histogram", "no_record", "json", "width", "pack"},
+    "show": {"solution", "histogram", "url", "no_record", "json", "width", "pack"},
     "build": {"puzzle", "output", "pack"},
     "merge": {"output", "pack"},
     "rebuild": {"check"},
 }
-_FLAG_NAMES = {"solution": "--solution", "histogram": "--histogram", "no_record": "--no-record",
+_FLAG_NAMES = {"solution": "--solution", "histogram": "--histogram", "url": "--url",
+               "no_record": "--no-record",
                "json": "--json", "width": "--width", "pack": "--pack", "puzzle": "--puzzle",
                "output": "--output", "check": "--check"}
 
@@ -103,7 +106,7 @@ def _show(args: argparse.Namespace) -> int:
     if args.width is not None and not MIN_WIDTH <= args.width <= MAX_WIDTH:
         raise CliError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH}, not {args.width}")
     entry = find_puzzle(open_catalog(args.pack), args.target)
-    histogram = _histogram_for(entry, args.histogram)
+    histogram = _histogram_for(entry, args.histogram, args.url)
     player: Point | None = None
     if args.solution:
         try:
@@ -145,7 +148,16 @@ def _existing_file(path: str) -> Path:
     return Path(path)
 
 
-def _histogram_for(entry: PuzzleEntry, shared: str | None) -> Histogram:
+def _histogram_for(entry: PuzzleEntry, shared: str | None, url: str | None) -> Histogram:
+    if url is not None:
+        if shared is not None:
+            raise CliError("--histogram and --url do not go together: show one or the other")
+        from game.board.client import BoardError, fetch_histogram
+
+        try:
+            return fetch_histogram(url, entry.id)
+        except BoardError as error:
+            raise CliError(str(error)) from None
     try:
         if shared is None:
             return puzzle_histogram(entry)
