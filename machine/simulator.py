@@ -17,6 +17,7 @@ from typing import Any
 from machine.config import TAKEHOME, MachineConfig
 from machine.isa import WORD_MASK, Engine, Semantics, SlotFault
 from machine.program import Program, check
+from machine.text import described
 
 
 class CoreStatus(Enum):
@@ -178,7 +179,8 @@ def check_memory(memory: Sequence[int]) -> list[int]:
     words = as_words(memory)
     for addr, word in enumerate(words):
         if not isinstance(word, int) or isinstance(word, bool) or not 0 <= word <= WORD_MASK:
-            raise ValueError(f"memory word {addr} is {word!r}, not an integer in 0..2^32-1")
+            raise ValueError(f"memory word {addr} is {described(word)}, not an integer in"
+                             " 0..2^32-1")
     return words
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from machine.collector import collector_paused
 from machine.isa import Engine
 from machine.program import Bundle, OpaqueDebug, Problem, Program, ProgramError, Slot, SourceMap
-from machine.text import shown_token
+from machine.text import described, shown_token
 
 MAX_PROBLEMS = 100
 """Stop collecting problems after this many: the first ones are what a person reads."""
@@ -58,12 +58,8 @@ def strict_decoder() -> json.JSONDecoder:
                             parse_constant=_no_constant)
 
 
-def describe(value: Any) -> str:
-    """A value as a message quotes it: its repr, cut (`machine.text.shown_token`)."""
-    try:
-        return shown_token(repr(value))
-    except RecursionError:
-        return "a value nested too deeply to show"
+describe = described
+"""A value as a message quotes it (`machine.text.described`)."""
 
 
 def json_value(value: Any) -> Any:

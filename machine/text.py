@@ -30,6 +30,15 @@ def shown_token(token: str, keep: int = TOKEN_SHOWN) -> str:
     return printable(token)
 
 
+def described(value: object) -> str:
+    """Any value as a message shows it: its repr, cut like `shown_token`; a value nested
+    too deeply for repr is named as such."""
+    try:
+        return shown_token(repr(value))
+    except RecursionError:
+        return "a value nested too deeply to show"
+
+
 def quoted_token(token: str, keep: int = TOKEN_SHOWN) -> str:
     """A token quoted as Python quotes strings, cut like `shown_token`: ``'abc...' (N
     characters)`` for a long one, so the quote marks show where the text stops."""

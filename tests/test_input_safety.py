@@ -426,3 +426,12 @@ def test_an_output_through_a_link_replaces_the_file_it_names(tmp_path: Path) -> 
     link.symlink_to(target)
     assert main(["convert", str(SOLUTION), str(link), "--to", "json"]) == 0
     assert link.is_symlink() and target.read_text().startswith("[")
+
+
+def test_a_memory_word_nested_too_deeply_to_quote_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    memory = tmp_path / "m.json"
+    memory.write_text("[5, " + '{"a": ' * 400 + "1" + "}" * 400 + "]")
+    assert main(["run", str(SOLUTION), "--memory", str(memory), "--json"]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "memory word 1 is a value nested too deeply to show" in err
