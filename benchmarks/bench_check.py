@@ -75,7 +75,7 @@ def mark(name): marks.append((name, clock()))
 import game.cli
 game.cli.build_parser()
 mark("imports: the command line (every command registered)")
-from game.cli.pack_commands import find_puzzle, open_catalog
+from game.cli.puzzle_lookup import find_puzzle, open_catalog
 from game.inputs import generate_memory
 from game.references import expected_memories
 from game.runs import run_all
