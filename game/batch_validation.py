@@ -21,9 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,15 @@ def measure_all(entry: PuzzleEntry, files: Sequence[Path], measure: Measure, job
             progress(files[index])
 
     runner = _runner(entry, measure, jobs)
-    pending: dict[Future[Outcome], int] = {}
+    finished: queue.SimpleQueue[tuple[int, Future[Outcome]]] = queue.SimpleQueue()
+    waiting = 0
+
+    def start(index: int) -> None:
+        nonlocal waiting
+        waiting += 1
+        future = runner.submit(_measure_one, files[index])
+        future.add_done_callback(lambda done: finished.put((index, done)))
+
     try:
         for index, path in enumerate(files):
             key, program = keys.of(path)
@@ -89,17 +98,17 @@ def measure_all(entry: PuzzleEntry, files: Sequence[Path], measure: Measure, job
             if key is not None:
                 heads[key] = index
                 followers[index] = []
-            pending[runner.submit(_measure_one, path)] = index
-        while pending:
-            future = next(as_completed(pending))
-            index = pending.pop(future)
+            start(index)
+        while waiting:
+            index, future = finished.get()
+            waiting -= 1
             outcome = future.result()
             settle(index, outcome)
             for follower in followers.pop(index, []):
                 if isinstance(outcome, Point):
                     settle(follower, outcome)
                 else:
-                    pending[runner.submit(_measure_one, files[follower])] = follower
+                    start(follower)
     finally:
         runner.shutdown(cancel_futures=True)
     if remembered is not None:
