@@ -235,17 +235,12 @@ class Remembered:
 
 
 def cache_home() -> Path:
-    """The user's cache folder for vliw: `VLIW_CACHE`, else the platform's usual place."""
+    """The user's cache folder for vliw: `VLIW_CACHE`, else `$XDG_CACHE_HOME/vliw`, else
+    `~/.cache/vliw` (what it holds can always be deleted)."""
     override = os.environ.get("VLIW_CACHE")
     if override:
         return Path(override).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "vliw"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vliw"
 
 
 def _points(passed: dict[str, dict[str, object]], metrics: Sequence[str]
