@@ -2,6 +2,7 @@
 
     python benchmarks/bench_engine.py            # the table (about a minute)
     python benchmarks/bench_engine.py --quick    # fewer repetitions
+    python benchmarks/bench_engine.py --takehome ../shared/takehome
 
 The shipped full-size tree kernels of solutions/takehome/tree-kernel/, each at
 1, 8 and 64 seeds: the take-home's 147734-cycle scalar starter (baseline.vasm),
@@ -21,23 +22,31 @@ reference: the ceiling validation sets. Every engine result is
 compared with the reference simulator's on those seeds, and every engine run's values
 with the puzzle's built-in reference (game.references). Peak memory of 64 seeds of the
 full-size baseline is measured in a fresh process (tracemalloc and ru_maxrss).
+The last two columns are the take-home's own simulator (`takehome_yardstick`,
+imported from --takehome DIR) running one seed of the same program (wall time,
+a fresh `Machine`), and the engine's time per seed at 64 seeds against it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
+
+import takehome_yardstick as yardstick
 
 from game.catalog import Catalog
 from game.inputs import generate_memory
 from game.references import tree_kernel
 from machine.config import TAKEHOME
 from machine.engine import run_many
+from machine.identity import canonical_form
 from machine.loader import load_program
 from machine.program import Program, check
 from machine.simulator import RunResult, run_program
@@ -45,7 +54,8 @@ from machine.simulator import RunResult, run_program
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "solutions/takehome/tree-kernel"
 SEED_COUNTS = (1, 8, 64)
-KERNELS = ("baseline.vasm", "vector.vasm", "lockstep.vasm", "loop.vasm")
+KERNELS = tuple(name for name in ("baseline.vasm", "vector.vasm", "lockstep.vasm",
+                                   "loop.vasm") if (SHIPPED / name).exists())
 VALUES = slice(-256, None)
 """The walkers' values: the last 256 words of the full-size image."""
 
@@ -80,7 +90,7 @@ def fresh(program: Program) -> Program:
     return replace(program)
 
 
-def bench(title: str, program: Program, repeats: int) -> list[str]:
+def bench(title: str, program: Program, repeats: int, problem: ModuleType) -> list[str]:
     memories = [tree_memory(seed) for seed in range(max(SEED_COUNTS))]
     validation = best_of(repeats, lambda: check(fresh(program), TAKEHOME))
     loaded = check(fresh(program), TAKEHOME)
@@ -104,6 +114,9 @@ def bench(title: str, program: Program, repeats: int) -> list[str]:
     # Both sides validate the program once: the ratio at 8 seeds could not pass this even
     # if the engine's own work were free.
     row.append(f"{(8 * run + validation) / validation:.0f}x")
+    _, theirs, _ = yardstick.run_all(problem, json.loads(canonical_form(program)),
+                                     memories[2:3])
+    row += [f"{theirs * 1e3:.0f}", f"{theirs / elapsed:.0f}x"]
     return row
 
 
@@ -131,15 +144,17 @@ def peak_memory() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    yardstick.add_option(parser)
     args = parser.parse_args()
+    problem, _ = yardstick.load(args.takehome)
     repeats = 2 if args.quick else 5
     header = ["program", "cycles", "check ms", "ref run ms"]
     for count in SEED_COUNTS:
         header += [f"engine ms/seed @{count}", "ratio"]
-    header.append("@8 if free")
+    header += ["@8 if free", "take-home ms/seed", "engine @64 vs it"]
     rows = []
     for title, program in programs():
-        rows.append(bench(title, program, repeats))
+        rows.append(bench(title, program, repeats, problem))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, ["-" * w for w in widths], *rows]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))

@@ -6,7 +6,8 @@ file's name must match the pack's id); more pack files from anywhere can be
 added (``--pack FILE``), and an added pack with the id of a shipped one
 replaces it, so an author can try an edited copy. Packs are loaded on first
 use and cached by path, size and modification time, so a lookup touches only
-the pack it needs and a broken pack does not hide the others.
+the pack it needs and a broken pack does not hide the others. Importing this
+module imports no pack format (pydantic): that comes with the first pack read.
 
     catalog = Catalog()                       # shipped packs
     catalog = Catalog(extra_packs=[path])     # plus a pack file from anywhere
@@ -19,12 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from game.pack import Pack, PackError, Puzzle, load_pack
 from game.paths import PUZZLES_DIR
 from machine.text import shown_token
+
+if TYPE_CHECKING:
+    from game.pack import Pack, PackError, Puzzle
 
 PACK_SUFFIX = ".toml"
 
@@ -72,6 +75,8 @@ def _load_cached(path: Path, expected_id: str | None) -> Pack:
     if cached is not None and cached[0] == stamp:
         pack = cached[1]
     else:
+        from game.pack import load_pack
+
         pack = load_pack(path)
         _cache[path] = (stamp, pack)
     if expected_id is not None and pack.id != expected_id:
@@ -115,6 +120,8 @@ class Catalog:
     def load_all(self) -> tuple[list[Pack], list[PackError | CatalogError]]:
         """Every pack that loads, in browsing order (`order`, then id), and the errors
         of those that do not."""
+        from game.pack import PackError
+
         packs: list[Pack] = []
         errors: list[PackError | CatalogError] = []
         for pack_id in self.pack_paths():
@@ -134,6 +141,8 @@ class Catalog:
 
 
 def _suggest(name: str, known: Sequence[str] | dict[str, Path], prefix: str = "") -> str:
+    from difflib import get_close_matches
+
     names = list(known)
     close = get_close_matches(name, names, n=3, cutoff=0.5)
     if close:

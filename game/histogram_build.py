@@ -12,6 +12,9 @@ file that cannot be read, does not run on the puzzle's machine, gives a wrong
 output or claims a wrong score is skipped with the reason; a program
 identical to one already counted (same `content_hash`) is counted once. Each
 point carries its program (its canonical form), so others can re-validate it.
+Files that are the same program with the same claims are validated once,
+several at a time with `jobs`, and not at all when a `Remembered` record
+of earlier builds holds them (`game.batch_validation`).
 
 `rebuild_shipped()` rebuilds the histograms of every shipped puzzle from the
 shipped solutions (``solutions/<pack>/<puzzle>/``); `vliw hist rebuild` runs
@@ -26,11 +29,12 @@ its hash), gets the scores measured, or is dropped with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from game.batch_validation import InvalidSolution, Measure, Progress, Remembered, measure_all
 from game.catalog import Catalog, PuzzleEntry
 from game.histogram import (
     MAX_PROGRAM_CHARS,
@@ -78,10 +82,6 @@ def puzzle_histogram(entry: PuzzleEntry) -> Histogram:
     return histogram
 
 
-class InvalidSolution(Exception):
-    """Why one solution file does not count: a one-line reason."""
-
-
 def validate_solution(entry: PuzzleEntry, path: Path) -> Point:
     """The solution's point, with its program, if it passes every test of the puzzle;
     else InvalidSolution."""
@@ -125,29 +125,24 @@ class Build:
     duplicates: list[Duplicate] = field(default_factory=list)
 
 
-Measure = Callable[[PuzzleEntry, Path], Point]
-"""How a file becomes a point: `validate_solution`, or InvalidSolution."""
-
-
-def build_histogram(entry: PuzzleEntry, files: Iterable[Path],
-                    progress: Callable[[Path], None] | None = None,
-                    measure: Measure = validate_solution, programs: bool = True) -> Build:
+def build_histogram(entry: PuzzleEntry, files: Iterable[Path], progress: Progress | None = None,
+                    measure: Measure = validate_solution, programs: bool = True, jobs: int = 1,
+                    remembered: Remembered | None = None) -> Build:
     """Validate each file; count each distinct passing program once.
 
     `programs`: whether the points carry their programs (a program too long for a
-    histogram file is then not counted).
+    histogram file is then not counted). `progress` is called for each file once it
+    is validated; `jobs`: validations at a time (worker processes past 1).
     """
+    files = list(files)
     points: dict[str, tuple[Point, Path]] = {}
     counted: list[Path] = []
     skipped: list[Skipped] = []
     duplicates: list[Duplicate] = []
-    for path in files:
-        if progress is not None:
-            progress(path)
-        try:
-            point = measure(entry, path)
-        except InvalidSolution as error:
-            skipped.append(Skipped(path, str(error)))
+    for path, point in zip(files, measure_all(entry, files, measure, jobs, progress, remembered),
+                           strict=True):
+        if isinstance(point, str):
+            skipped.append(Skipped(path, point))
             continue
         if not programs:
             point = point.without_program()
@@ -177,7 +172,7 @@ class Rebuilt:
 
 
 def rebuild_shipped(catalog: Catalog | None = None, solutions: Path = SOLUTIONS_DIR,
-                    progress: Callable[[Path], None] | None = None,
+                    progress: Progress | None = None,
                     measure: Measure = validate_solution) -> list[Rebuilt]:
     """Fresh histograms for every shipped puzzle, and the stored files no puzzle owns.
 

@@ -330,7 +330,7 @@ def test_submit_exits_0_when_accepted_1_when_wrong_2_when_unreadable(
     wrong.write_text(WRONG, encoding="utf-8")
     done = vliw("board", "submit", str(wrong), "--puzzle", DIGITS, "--url", board.url)
     assert done.returncode == 1
-    assert done.stderr.startswith(f"rejected: {wrong}: scored seed 1: word 1")
+    assert done.stderr.startswith(f"rejected: {wrong}: case 'nine nines': word 1")
     binary = tmp_path / "binary.vasm"
     binary.write_bytes(b"\xff\xfe\x00")
     done = vliw("board", "submit", str(binary), "--puzzle", DIGITS, "--url", board.url)

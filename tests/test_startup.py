@@ -9,15 +9,19 @@ the authoring tools. Checked in fresh interpreters, by the modules loaded
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib
+import inspect
 import json
 import subprocess
 import sys
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from game.cli import build_parser
-from game.cli.common import Deferred
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKED = ROOT / "solutions/takehome/tree-kernel/lockstep.vasm"
@@ -69,28 +73,75 @@ def test_loading_every_pack_imports_neither_numpy_nor_the_engine() -> None:
     assert under(loaded, ("numpy", "machine.engine", "game.runs")) == []
 
 
-def deferred_commands(parser: argparse.ArgumentParser, path: str = "vliw"
-                      ) -> list[tuple[str, Deferred]]:
+Command = Callable[[argparse.Namespace], "int | None"]
+
+
+def command_functions(parser: argparse.ArgumentParser, path: str = "vliw"
+                      ) -> list[tuple[str, Command]]:
     found = []
     func = parser.get_default("func")
-    if isinstance(func, Deferred):
+    if func is not None:
         found.append((path, func))
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, child in action.choices.items():
-                found += deferred_commands(child, f"{path} {name}")
+                found += command_functions(child, f"{path} {name}")
     return found
 
 
-DEFERRED = deferred_commands(build_parser())
+COMMANDS = command_functions(build_parser())
 
 
 def test_every_command_is_found() -> None:
-    names = {path for path, _ in DEFERRED}
-    assert {"vliw check", "vliw pack lint", "vliw pack new", "vliw puzzle inputs", "vliw run",
-            "vliw fmt", "vliw convert", "vliw trace", "vliw hist"} <= names
+    names = {path for path, _ in COMMANDS}
+    assert {"vliw check", "vliw pack lint", "vliw pack schema", "vliw pack new",
+            "vliw pack test", "vliw puzzle list", "vliw puzzle inputs", "vliw run", "vliw fmt",
+            "vliw convert", "vliw trace", "vliw play", "vliw hist"} <= names
 
 
-@pytest.mark.parametrize(("path", "deferred"), DEFERRED, ids=[path for path, _ in DEFERRED])
-def test_a_deferred_command_names_a_function_that_exists(path: str, deferred: Deferred) -> None:
-    assert callable(deferred.resolve()), path
+def imported_in_body(function: Command) -> list[tuple[str, str]]:
+    """(module, name) of every `from module import name` inside the function."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    return [(node.module, alias.name) for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module for alias in node.names]
+
+
+@pytest.mark.parametrize(("path", "function"), COMMANDS, ids=[path for path, _ in COMMANDS])
+def test_a_command_is_a_function_whose_lazy_imports_exist(path: str, function: Command) -> None:
+    """Each command is a plain function of the command line; the work it imports when it
+    runs (in its body, so that building the parser does not) exists and is callable."""
+    assert inspect.isfunction(function), path
+    assert function.__module__.startswith("game.cli."), path
+    for module, name in imported_in_body(function):
+        assert callable(getattr(importlib.import_module(module), name)), (path, module, name)
+
+
+LOADED_BEFORE_READING = """
+import contextlib, io, json, sys
+solution = sys.argv[1]
+loaded = []
+
+def snapshot(event, args):
+    if event == "open" and not loaded and isinstance(args[0], str) and args[0] == solution:
+        loaded.append(sorted(sys.modules))
+
+sys.addaudithook(snapshot)
+from game.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["check", solution])
+assert code == 0, code
+print(json.dumps(loaded[0]))
+"""
+
+
+def test_check_reads_the_solution_before_importing_packs_or_the_engine() -> None:
+    """The start-up budget of `vliw check`: until the solution file is opened it imports the
+    command line and the program reader only -- no pack format (pydantic), no numpy, no
+    engine, no scoring. Those come with the puzzle the file names and the first run."""
+    done = subprocess.run([sys.executable, "-c", LOADED_BEFORE_READING, str(PACKED)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout))
+    assert "game.cli.check_command" in loaded and "machine.loader" in loaded
+    heavy = ("numpy", "pydantic", "tomllib", "game.pack", "game.scoring", "game.references",
+             "game.inputs", "game.runs", "machine.engine", "textual", "rich")
+    assert under(loaded, heavy) == []

@@ -9,27 +9,35 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from game.cli import (
+    board_args,
+    check_args,
+    hist_args,
+    machine_args,
+    pack_args,
+    play_command,
+    trace_args,
+)
 from game.cli.common import EXIT_INVALID, CliError, describe_os_error, escape_unencodable_output
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "game.cli.check_args",
-    "game.cli.pack_args",
-    "game.cli.machine_args",
-    "game.cli.trace_args",
-    "game.cli.play_command",
-    "game.cli.hist_args",
-    "game.cli.board_args",
+COMMAND_GROUPS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    check_args.register,
+    pack_args.register,
+    machine_args.register,
+    trace_args.register,
+    play_command.register,
+    hist_args.register,
+    board_args.register,
 )
-"""Modules with a `register(subparsers)` function, in help order.
+"""Each adds a command group to the parser, in help order.
 
-Every command builds the whole parser, so these import only what declaring
-arguments needs: a command's work sits behind `common.Deferred` (or an import
-inside its function) and is imported when that command runs.
+Every command builds the whole parser, so these modules import only what
+declaring arguments needs: each command's function (`set_defaults(func=...)`)
+imports its work in its body, when that command runs.
 """
 
 
@@ -39,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A programming puzzle game on a cycle-exact VLIW SIMD machine.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for register in COMMAND_GROUPS:
+        register(subparsers)
     return parser
 
 

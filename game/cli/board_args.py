@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from game.cli.common import Deferred
-
-COMMANDS = "game.cli.board_commands"
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     board = subparsers.add_parser(
@@ -31,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="submissions a second allowed per client address (default: 1)")
     serve.add_argument("--burst", type=int, metavar="N",
                        help="submissions a client may send at once (default: 30)")
-    serve.set_defaults(func=Deferred(COMMANDS, "run_serve"))
+    serve.set_defaults(func=serve_board)
 
     submit = actions.add_parser(
         "submit", help="submit a solution to a leaderboard",
@@ -44,4 +40,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     submit.add_argument("--url", required=True, metavar="URL",
                         help="the board's address, e.g. http://127.0.0.1:8017")
     submit.add_argument("--name", metavar="NAME", help="your name on the board")
-    submit.set_defaults(func=Deferred(COMMANDS, "run_submit"))
+    submit.set_defaults(func=submit_to_board)
+
+
+def serve_board(args: argparse.Namespace) -> int:
+    from game.cli.board_commands import run_serve
+
+    return run_serve(args)
+
+
+def submit_to_board(args: argparse.Namespace) -> int:
+    from game.cli.board_commands import run_submit
+
+    return run_submit(args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from game.cli.common import Deferred, add_pack_option
+from game.cli.common import add_pack_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,4 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              " reproduces a report)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_pack_option(parser)
-    parser.set_defaults(func=Deferred("game.cli.check_command", "run_check"))
+    parser.set_defaults(func=check)
+
+
+def check(args: argparse.Namespace) -> int:
+    from game.cli.check_command import run_check
+    return run_check(args)

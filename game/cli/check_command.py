@@ -10,7 +10,10 @@ solution below it is validated and a table printed. The puzzle comes from
 every claimed score right; 1: a wrong output, a fault, the cycle limit or a
 wrong claim; 2: a solution or pack that cannot be read or is invalid.
 Its arguments are declared in `game.cli.check_args`, which imports nothing
-of this: the module is imported when the command runs.
+of this: the module is imported when the command runs. Until the first
+solution is read it imports only the command line and the program reader;
+the pack format and the engine (numpy) come when a puzzle is looked up and
+a program runs.
 """
 
 from __future__ import annotations
@@ -19,22 +22,17 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.catalog import Catalog, CatalogError, PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
-from game.cli.pack_commands import find_puzzle, open_catalog
-from game.pack import PackError
-from game.scoring import (
-    SOLUTION_SUFFIXES,
-    Report,
-    SolutionFileError,
-    score_solution_file,
-    solution_files,
-)
+from game.cli.puzzle_lookup import find_puzzle, open_catalog
 from machine.loader import load_program
 from machine.program import Program, ProgramError
 from machine.text import shown_path
+
+if TYPE_CHECKING:
+    from game.scoring import Report
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -65,6 +63,8 @@ def _load(path: Path) -> Program:
 def _find_entry(catalog: Catalog, path: Path, program: Program,
                 given: str | None) -> PuzzleEntry:
     """The puzzle named by --puzzle, else by the header, else by the folder."""
+    from game.pack import PackError
+
     named = given or program.metadata.get("puzzle", "").strip()
     if named:
         return find_puzzle(catalog, named)
@@ -82,6 +82,8 @@ def _check_file(catalog: Catalog, path: Path, puzzle: str | None,
                 robustness: int | list[int] | None) -> Report:
     program = _load(path)  # a missing file, a link loop...: one line naming it
     entry = _find_entry(catalog, path, program, puzzle)
+    from game.scoring import SolutionFileError, score_solution_file
+
     try:
         _, report = score_solution_file(entry, path, robustness=robustness, program=program)
     except SolutionFileError as error:
@@ -125,6 +127,8 @@ class _Row:
 
 def _check_folder(catalog: Catalog, folder: Path, puzzle: str | None,
                   robustness: int | list[int] | None, as_json: bool) -> int:
+    from game.scoring import SOLUTION_SUFFIXES, solution_files
+
     files = solution_files(folder)
     if not files:
         raise CliError(f"{folder}: no solution files ({', '.join(SOLUTION_SUFFIXES)}) below it")

@@ -1,13 +1,10 @@
-"""What every command shares: the error type, JSON output, and the lazy command function."""
+"""What every command shares: the error type, exit codes, JSON output, the --pack option."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from machine.text import shown_path
@@ -50,27 +47,6 @@ def describe_os_error(error: OSError) -> str:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")
-
-
-@dataclass(frozen=True)
-class Deferred:
-    """A command's function named by its module, imported only when the command runs.
-
-    Building the parser registers every command; with this, it imports none of
-    their work (the pack schema, numpy, the engine, histograms...), so each
-    command pays only for what it uses.
-    """
-
-    module: str
-    function: str
-
-    def resolve(self) -> Callable[[argparse.Namespace], int | None]:
-        function: Callable[[argparse.Namespace], int | None] = getattr(
-            importlib.import_module(self.module), self.function)
-        return function
-
-    def __call__(self, args: argparse.Namespace) -> int | None:
-        return self.resolve()(args)
 
 
 def add_pack_option(parser: argparse.ArgumentParser) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from game.cli.common import Deferred, add_pack_option
+from game.cli.common import add_pack_option
 
 MIN_WIDTH, MAX_WIDTH = 60, 160
+MOST_JOBS = 256
 USAGE = """vliw hist PUZZLE [--solution FILE] [--histogram FILE.json | --url URL] [--json]
                         [--width N]
-       vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
+       vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json [--jobs N]
        vliw hist merge A.json B.json... -o FILE.json [--pack FILE]
        vliw hist rebuild [--check]"""
 
@@ -39,7 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     made = parser.add_argument_group("build, merge and rebuild")
     made.add_argument("--puzzle", metavar="PACK/PUZZLE", help="build: the puzzle solved")
     made.add_argument("-o", "--output", metavar="FILE.json", help="build, merge: the file made")
+    made.add_argument("--jobs", type=int, metavar="N",
+                      help="build: validations at a time (default: one per core)")
     made.add_argument("--check", action="store_true",
                       help="rebuild: write nothing, exit 1 if a shipped histogram is stale")
     add_pack_option(parser)
-    parser.set_defaults(func=Deferred("game.cli.hist_commands", "run_hist"))
+    parser.set_defaults(func=hist)
+
+
+def hist(args: argparse.Namespace) -> int:
+    from game.cli.hist_commands import run_hist
+    return run_hist(args)

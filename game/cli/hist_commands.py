@@ -2,7 +2,7 @@
 
     vliw hist PUZZLE [--solution FILE] [--histogram FILE.json | --url URL] [--json]
                      [--width N]
-    vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json
+    vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json [--jobs N]
     vliw hist merge A.json B.json... -o FILE.json [--pack FILE.toml]
     vliw hist rebuild [--check]
 
@@ -15,7 +15,11 @@ store (unless `--no-record`) and placed on every histogram.
 
 `build` validates every solution below DIR: invalid ones are reported on
 stderr and not counted, identical programs are counted once; each point
-carries its program. `merge` unites histograms of one puzzle (a solution in
+carries its program. Files are validated `--jobs` at a time (default: one
+per core), each distinct program once, and a file that passed in an earlier
+build on the same puzzle, pack and code is not run again (`Remembered`, in
+the data folder); on a terminal, stderr shows a progress bar while it takes
+long. `merge` unites histograms of one puzzle (a solution in
 several files counts once) and takes no score on trust: each point is run
 again from the program it carries (or the shipped solution with its hash)
 and keeps the scores measured; a point without a program to run, or whose
@@ -39,10 +43,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game.batch_validation import Remembered, default_jobs
 from game.catalog import PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
-from game.cli.hist_args import MAX_WIDTH, MIN_WIDTH
-from game.cli.pack_commands import find_puzzle, open_catalog
+from game.cli.hist_args import MAX_WIDTH, MIN_WIDTH, MOST_JOBS
+from game.cli.progress_bar import ProgressBar
+from game.cli.puzzle_lookup import find_puzzle, open_catalog
 from game.histogram import Histogram, HistogramError, Point, Standing, pareto_front, read_histogram
 from game.histogram_build import (
     DROPPED,
@@ -81,14 +87,14 @@ def run_hist(args: argparse.Namespace) -> int:
 
 _OPTIONS_OF = {
     "show": {"solution", "histogram", "url", "no_record", "json", "width", "pack"},
-    "build": {"puzzle", "output", "pack"},
+    "build": {"puzzle", "output", "pack", "jobs"},
     "merge": {"output", "pack"},
     "rebuild": {"check"},
 }
 _FLAG_NAMES = {"solution": "--solution", "histogram": "--histogram", "url": "--url",
                "no_record": "--no-record",
                "json": "--json", "width": "--width", "pack": "--pack", "puzzle": "--puzzle",
-               "output": "--output", "check": "--check"}
+               "output": "--output", "check": "--check", "jobs": "--jobs"}
 
 
 def _refuse_foreign_options(args: argparse.Namespace, action: str) -> None:
@@ -265,14 +271,20 @@ def _build(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise CliError(f"{folder}: no such folder")
     output = _output(args, "build")
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if not 1 <= jobs <= MOST_JOBS:
+        raise CliError(f"--jobs must be between 1 and {MOST_JOBS}, not {jobs}")
     entry = find_puzzle(open_catalog(args.pack), args.puzzle)
     files = solution_files(folder)
     if not files:
         raise CliError(f"{folder}: no solution files (.vasm, .json) below it")
+    remembered = Remembered.open(entry)
     try:
-        build = build_histogram(entry, files)
+        with ProgressBar(len(files), "validated") as bar:
+            build = build_histogram(entry, files, bar.advance, jobs=jobs, remembered=remembered)
     except BuildError as error:
         raise CliError(str(error)) from None
+    remembered.save()
     _report_build(build, folder)
     _write(output, build.histogram)
     print(f"{output}: {len(build.histogram)} distinct solutions of {entry.id}"

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from game.cli.common import CliError, Deferred
+from game.cli.common import CliError
 from machine.config import DEFAULT_MAX_CYCLES
 
-COMMANDS = "game.cli.machine_commands"
 FORMATS = ("vasm", "json")
 """The forms `convert` writes, named as the files' extensions."""
 MOST_CYCLES = 100_000_000
@@ -39,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--max-cycles", type=int, default=DEFAULT_MAX_CYCLES, metavar="N",
                      help=f"cycle limit (default {DEFAULT_MAX_CYCLES:,}, at most"
                           f" {MOST_CYCLES:,})")
-    run.set_defaults(func=Deferred(COMMANDS, "run_program_command"))
+    run.set_defaults(func=run_program)
 
     fmt = subparsers.add_parser(
         "fmt", help="rewrite .vasm files in their canonical form",
@@ -49,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fmt.add_argument("files", nargs="+", metavar="FILE", help="a .vasm file, or -")
     fmt.add_argument("--check", action="store_true",
                      help="only report the files that would change")
-    fmt.set_defaults(func=Deferred(COMMANDS, "run_fmt"))
+    fmt.set_defaults(func=format_files)
 
     convert = subparsers.add_parser(
         "convert", help="convert a program between .vasm and the take-home's .json",
@@ -60,4 +59,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     convert.add_argument("output", help="the file to write (.vasm or .json), or - for stdout")
     convert.add_argument("--to", choices=FORMATS,
                          help="the output form (default: from OUTPUT's extension)")
-    convert.set_defaults(func=Deferred(COMMANDS, "run_convert"))
+    convert.set_defaults(func=convert_program)
+
+
+def run_program(args: argparse.Namespace) -> int:
+    from game.cli.machine_commands import run_program_command
+    return run_program_command(args)
+
+
+def format_files(args: argparse.Namespace) -> int:
+    from game.cli.machine_commands import run_fmt
+    return run_fmt(args)
+
+
+def convert_program(args: argparse.Namespace) -> int:
+    from game.cli.machine_commands import run_convert
+    return run_convert(args)

@@ -9,10 +9,9 @@
                                       the memory image the puzzle makes for a seed
 
 Their arguments are declared in `game.cli.pack_args`, which imports nothing
-of this module; `vliw pack new` and `vliw pack test` come from its
-`PACK_ACTION_MODULES`. `--pack FILE` (repeatable) adds a pack file from
-anywhere to the shipped ones (`game.catalog`); `open_catalog` and
-`find_puzzle` are shared with the other commands that open the catalog.
+of this module; `vliw pack new` and `vliw pack test` are in
+`game.cli.authoring_commands`. `--pack FILE` (repeatable) adds a pack file from
+anywhere to the shipped ones (`game.catalog`).
 """
 
 from __future__ import annotations
@@ -20,40 +19,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game.catalog import Catalog, CatalogError, PuzzleEntry
 from game.cli.common import EXIT_INVALID, EXIT_OK, CliError, print_json
+from game.cli.puzzle_lookup import find_puzzle, open_catalog
 from game.inputs import generate_memory, layout
-from game.pack import PackError, json_schema
+from game.pack import json_schema
 from game.pack.lint import lint_pack, pack_warnings
 from game.pack.loader import parse_pack, read_pack_text
 from game.pack.schema import Puzzle
 from machine.isa import BY_MNEMONIC, Engine
 
 WORDS_PER_LINE = 8
-
-
-def open_catalog(extra_packs: Sequence[str]) -> Catalog:
-    try:
-        return Catalog(extra_packs=[_existing(p) for p in extra_packs])
-    except (PackError, CatalogError) as error:
-        raise CliError(str(error)) from None
-
-
-def find_puzzle(catalog: Catalog, puzzle_id: str) -> PuzzleEntry:
-    try:
-        return catalog.puzzle(puzzle_id)
-    except (PackError, CatalogError) as error:
-        raise CliError(str(error)) from None
-
-
-def _existing(path: str) -> str:
-    if not Path(path).is_file():
-        raise CliError(f"{path}: no such pack file")
-    return path
 
 
 def run_lint(args: argparse.Namespace) -> int:

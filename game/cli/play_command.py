@@ -35,7 +35,7 @@ def run_play(args: argparse.Namespace) -> int:
         raise CliError("needs an interactive terminal (stdin and stdout)")
     if args.home:
         os.environ["VLIW_HOME"] = str(Path(args.home).expanduser())
-    from game.cli.pack_commands import open_catalog
+    from game.cli.puzzle_lookup import open_catalog
     from game.paths import data_home, remove_stale_saves
     from game.player_solutions import PlayerSolutions
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from game.cli.common import Deferred
 from game.cli.machine_args import MOST_CYCLES
 from machine.config import DEFAULT_MAX_CYCLES
 
@@ -38,4 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     trace.add_argument("--max-mb", type=int, default=TRACE_MB, metavar="MB",
                        help=f"size limit of the trace in MiB (default {TRACE_MB}, at most"
                             f" {MOST_TRACE_MB})")
-    trace.set_defaults(func=Deferred("game.cli.trace_command", "run_trace"))
+    trace.set_defaults(func=trace_program)
+
+
+def trace_program(args: argparse.Namespace) -> int:
+    from game.cli.trace_command import run_trace
+    return run_trace(args)
