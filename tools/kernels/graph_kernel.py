@@ -11,9 +11,10 @@ ready-made words by every later graph.
 from __future__ import annotations
 
 from machine.builder import Builder
+from machine.config import MachineConfig
 from machine.isa import WORD_MASK, lookup
 from machine.program import Program
-from tools.kernels.scheduler import Graph, Op, Value, prioritise, schedule
+from tools.kernels.scheduler import Graph, Op, Slot, Value, prioritise, schedule
 from tools.kernels.tree import TreeSize, hash_stages
 
 CHAIN_WEIGHT = 5
@@ -21,6 +22,9 @@ CHAIN_WEIGHT = 5
 
 START_RESERVE = 12
 """Free registers a vector of walkers needs before it may start."""
+
+Slots = list[Slot]
+"""One bundle's slots, as the scheduler makes them."""
 
 
 def vector_groups(size: TreeSize, vlen: int) -> int:
@@ -45,6 +49,12 @@ class GraphKernel:
         self.step = 0
         self._addresses: dict[tuple[int, int], int] = {}
         self._pinned: dict[tuple[int, int], Value] = {}
+        self.chain_weight: float = CHAIN_WEIGHT
+        self.start_reserve = START_RESERVE
+        self.fuse = True
+        """Hash stages `(a + c) + (a << s)` are one multiply_add."""
+        self.schedule_config: MachineConfig | None = None
+        """Slot limits to schedule within, at most the machine's (None: the machine's)."""
         self.new_graph()
 
     @property
@@ -113,7 +123,7 @@ class GraphKernel:
         stages = list(hash_stages())
         for number, stage in enumerate(stages):
             multiplier = stage.multiplier
-            if multiplier is not None:
+            if multiplier is not None and self.fuse:
                 value = self.madd(value, self.vector(multiplier), self.vector(stage.c1))
                 continue
             right = self.bin(stage.op3, value, self.vector(stage.shift))
@@ -124,29 +134,42 @@ class GraphKernel:
                                  right)
         return value
 
-    def program(self) -> Program:
-        """Every graph scheduled in turn, over the scratch left after the pinned values."""
+    def scheduled(self) -> list[list[Slots]]:
+        """Every graph's bundles, each scheduled on its own over the scratch left after
+        the pinned values; a caller may emit them with labels and jumps between."""
         config = self.b.config
         first = self.b.scratch_used
         count = (config.scratch_size - first) // config.vlen
         registers = [first + i * config.vlen for i in range(count)]
 
         def admit(op: Op, free: int) -> bool:
-            return id(op) not in self.starts or free >= START_RESERVE
+            return id(op) not in self.starts or free >= self.start_reserve
 
         peak = 0
-        bundles = []
+        scheduled = []
         for graph in self.graphs:
-            prioritise(graph, CHAIN_WEIGHT, {})
-            result = schedule(graph, config, registers, admit)
+            prioritise(graph, self.chain_weight, {})
+            result = schedule(graph, self.schedule_config or config, registers, admit)
             peak = max(peak, result.registers)
-            bundles += result.bundles
+            scheduled.append(result.bundles)
         for index in range(peak):
             self.b.vector(f"r{index}")
+        return scheduled
+
+    def emit(self, bundles: list[Slots]) -> None:
         for bundle in bundles:
             with self.b.bundle():
-                for engine, name, args in bundle:
-                    spec = lookup(engine, name)
-                    assert spec is not None
-                    self.b.emit(spec.mnemonic, *args)
+                self.emit_slots(bundle)
+
+    def emit_slots(self, bundle: Slots) -> None:
+        """The slots into the builder's open bundle."""
+        for engine, name, args in bundle:
+            spec = lookup(engine, name)
+            assert spec is not None
+            self.b.emit(spec.mnemonic, *args)
+
+    def program(self) -> Program:
+        """Every graph scheduled in turn, one after the other."""
+        for bundles in self.scheduled():
+            self.emit(bundles)
         return self.b.program()
