@@ -3,9 +3,9 @@ and the corpus.
 
 Validating every shipped solution and corpus program again would double the
 suite's slowest work: test_check.py and test_corpus.py already validate each
-one and require the scores its header claims. So here a solution whose header claims every metric counts
-with its content hash and those scores; any other (a take-home .json) is
-validated in full. `vliw hist rebuild --check` validates everything.
+one and require the scores its header claims. So here a program whose header
+claims every metric counts with its content hash and those scores; any other
+(a take-home .json) is validated in full. `vliw hist rebuild --check` validates everything.
 """
 
 from __future__ import annotations
