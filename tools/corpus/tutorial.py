@@ -8,20 +8,15 @@ from __future__ import annotations
 
 from itertools import product
 
+from game.references import HASH_STAGES
 from machine.builder import Builder
 from tools.corpus.common import Generated, builder_text, machine_of
 from tools.corpus.elementwise import Map, Temp, elementwise, shapes
 
 Context = dict[str, int]
 
-HASH_STAGES = (
-    ("add", 0x7ED55D16, "add", "shl", 12),
-    ("xor", 0xC761C23C, "xor", "shr", 19),
-    ("add", 0x165667B1, "add", "shl", 5),
-    ("add", 0xD3A2646C, "xor", "shl", 9),
-    ("add", 0xFD7046C5, "add", "shl", 3),
-    ("xor", 0xB55A4F09, "xor", "shr", 16),
-)
+OPS = {"+": "add", "^": "xor", "<<": "shl", ">>": "shr"}
+"""The machine's operation for each operator of the hash's stages."""
 
 
 def _word(b: Builder, vector: bool, value: int) -> int:
@@ -97,7 +92,9 @@ def _ceiling(b: Builder, vector: bool, variant: str, c: Context, ins: list[int],
 def _hash(b: Builder, vector: bool, variant: str, c: Context, ins: list[int], out: int,
           temp: Temp) -> None:
     value = ins[0]
-    for index, (op1, constant, op2, op3, shift) in enumerate(HASH_STAGES):
+    for index, stage in enumerate(HASH_STAGES):
+        op1, constant, op2, op3, shift = stage
+        op1, op2, op3 = OPS[op1], OPS[op2], OPS[op3]
         target = out if index == len(HASH_STAGES) - 1 else value
         if variant == "fused" and op1 == op2 == "add":
             factor = _word(b, vector, 1 + (1 << shift))
