@@ -39,6 +39,7 @@ edges are checked against the points)::
       "version": 2,
       "score_rule": 2,                   # game.scoring.SCORE_RULE the scores were measured by
       "puzzle": "takehome/tree-kernel",
+      "source": {"solutions": 9, "corpus": 21},   # optional: what a shipped file is built from
       "metrics": {                       # in the puzzle's order, primary first
         "cycles": {"scale": "log", "edges": [1000, 1200, ...], "counts": [0, 2, ...]},
         ...
@@ -49,6 +50,11 @@ edges are checked against the points)::
         ...
       ]
     }
+
+`source` (optional) says how many of the points come from each folder a
+shipped histogram is built from: the shipped solutions
+(solutions/<pack>/<puzzle>/) and the offline corpus (corpus/<pack>/<puzzle>/,
+programs written by `tools.corpus`); its counts add up to the points.
 
 `program` (optional) is the point's canonical form as a string: a take-home
 JSON program whose SHA-256 is the hash. `vliw hist build` and `merge` write
@@ -103,6 +109,9 @@ LOG_GRIDS: tuple[tuple[int, ...], ...] = (
     (10,),
 )
 """Per-decade steps of the logarithmic grids, finest first (scaled by 10^k / 10)."""
+Source = Literal["solutions", "corpus"]
+SOURCES: tuple[str, ...] = get_args(Source)
+"""The folders a shipped histogram is built from, in the order their programs count."""
 MAX_HISTOGRAM_BYTES = 16 * 1024 * 1024
 """Histogram files larger than this are refused before being read."""
 MAX_POINTS = 1000
@@ -278,10 +287,13 @@ class Histogram:
     bars: Mapping[str, MetricHistogram] = field(compare=False)
     score_rule: int = SCORE_RULE
     """The scoring rule its scores were measured by (game.scoring.SCORE_RULE)."""
+    source: Mapping[str, int] | None = field(default=None, compare=False)
+    """Points per folder it was built from (SOURCES), for a shipped histogram; else None."""
 
     @classmethod
     def build(cls, puzzle: str, metrics: Sequence[str], points: Iterable[Point],
-              score_rule: int = SCORE_RULE) -> Histogram:
+              score_rule: int = SCORE_RULE,
+              source: Mapping[str, int] | None = None) -> Histogram:
         """A histogram over distinct points; a hash seen twice must carry the same scores."""
         metrics = tuple(metrics)
         if not metrics or len(set(metrics)) != len(metrics):
@@ -300,7 +312,11 @@ class Histogram:
                     f"{earlier.scores[metric]} and {kept.scores[metric]}")
         ordered = tuple(sorted(by_hash.values(), key=lambda p: p.hash))
         bars = {m: _bars_for(m, [p.scores[m] for p in ordered]) for m in metrics}
-        return cls(puzzle, metrics, ordered, bars, score_rule)
+        if source is not None and sum(source.values()) != len(ordered):
+            raise HistogramError(f"the source counts {sum(source.values())} programs, "
+                                 f"but there are {len(ordered)} points")
+        return cls(puzzle, metrics, ordered, bars, score_rule,
+                   None if source is None else dict(source))
 
     @classmethod
     def empty(cls, puzzle: str, metrics: Sequence[str] = METRICS) -> Histogram:
@@ -353,6 +369,7 @@ class Histogram:
             "version": FORMAT_VERSION,
             "score_rule": self.score_rule,
             "puzzle": self.puzzle,
+            **({} if self.source is None else {"source": dict(self.source)}),
             "metrics": {
                 m: {"scale": bar.scale.value, "edges": list(bar.edges), "counts": list(bar.counts)}
                 for m, bar in self.bars.items()
@@ -384,7 +401,8 @@ class Histogram:
         metrics = [f"{json.dumps(m)}: {json.dumps(bar)}" for m, bar in data["metrics"].items()]
         points = [json.dumps(point) for point in data["points"]]
         head = "".join(f"  {json.dumps(key)}: {json.dumps(data[key])},\n"
-                       for key in ("format", "version", "score_rule", "puzzle"))
+                       for key in ("format", "version", "score_rule", "puzzle", "source")
+                       if key in data)
         text = (f"{{\n{head}"
                 f'  "metrics": {{{block(metrics)}}},\n'
                 f'  "points": [{block(points) if points else ""}]\n}}\n')
@@ -461,6 +479,7 @@ class _File(_Strict):
     version: Version
     score_rule: Annotated[int, Field(ge=1, le=SCORE_RULE)] | None = None
     puzzle: Annotated[str, AfterValidator(_puzzle_id)]
+    source: dict[Source, Count] | None = None
     metrics: Annotated[dict[Metric, _Bars], Field(min_length=1)]
     points: Annotated[list[_Point], Field(max_length=MAX_POINTS)]
 
@@ -552,7 +571,10 @@ def from_json(data: Any, source: str = "<histogram>") -> Histogram:
             raise fail(f"{where}.hash", f"solution {entry.hash[:12]} is listed twice")
         seen.add(entry.hash)
         points.append(Point(entry.hash, {m: scores[m] for m in metrics}, entry.program))
-    histogram = Histogram.build(top.puzzle, metrics, points, top.score_rule or 1)
+    if top.source is not None and sum(top.source.values()) != len(points):
+        raise fail("source", f"counts {sum(top.source.values())} programs, but the file has "
+                   f"{len(points)} points")
+    histogram = Histogram.build(top.puzzle, metrics, points, top.score_rule or 1, top.source)
     for metric, bars in top.metrics.items():
         _check_bars(fail, f"metrics.{metric}", bars, [p.scores[metric] for p in points])
     return histogram

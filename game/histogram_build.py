@@ -17,10 +17,13 @@ several at a time with `jobs`, and not at all when a `Remembered` record
 of earlier builds holds them (`game.batch_validation`).
 
 `rebuild_shipped()` rebuilds the histograms of every shipped puzzle from the
-shipped solutions (``solutions/<pack>/<puzzle>/``); `vliw hist rebuild` runs
-it and `vliw hist rebuild --check` only reports what is stale. Shipped points
-carry no program: their hashes name shipped solutions, which stay small in
-the repository and are what `merge` runs again for them.
+shipped solutions (``solutions/<pack>/<puzzle>/``) and the offline corpus
+(``corpus/<pack>/<puzzle>/``, written by ``python -m tools.corpus``), and
+records in each how many programs came from each (`Histogram.source`; a
+program in both counts as a shipped solution); `vliw hist rebuild` runs it
+and `vliw hist rebuild --check` only reports what is stale. Shipped points
+carry no program: their hashes name shipped solutions or corpus programs,
+which stay small in the repository and are what `merge` runs again for them.
 
 `merge_checked(entry, files)` takes no score on trust: every point of every
 file is run again on the puzzle (its program, or the shipped solution with
@@ -38,6 +41,7 @@ from game.batch_validation import InvalidSolution, Measure, Progress, Remembered
 from game.catalog import Catalog, PuzzleEntry
 from game.histogram import (
     MAX_PROGRAM_CHARS,
+    SOURCES,
     Histogram,
     HistogramError,
     Point,
@@ -46,7 +50,7 @@ from game.histogram import (
     form_hash,
     read_histogram,
 )
-from game.paths import SOLUTIONS_DIR, atomic_write_text
+from game.paths import PROJECT_ROOT, SOLUTIONS_DIR, atomic_write_text
 from game.references import ReferenceFailure
 from game.scoring import (
     BrokenReference,
@@ -61,6 +65,7 @@ from machine.program import ProgramError
 from machine.takehome_json import program_from_json_text
 
 HISTOGRAMS_FOLDER = "histograms"
+CORPUS_DIR = PROJECT_ROOT / "corpus"
 
 
 class BuildError(Exception):
@@ -171,9 +176,17 @@ class Rebuilt:
     build: Build | None = None
 
 
+def shipped_folders(entry: PuzzleEntry, solutions: Path = SOLUTIONS_DIR,
+                    corpus: Path = CORPUS_DIR) -> dict[str, Path]:
+    """The folders a shipped puzzle's programs lie in, by `SOURCES` name, in counting order."""
+    roots = dict(zip(SOURCES, (solutions, corpus), strict=True))
+    return {name: root / entry.pack.id / entry.puzzle.id for name, root in roots.items()}
+
+
 def rebuild_shipped(catalog: Catalog | None = None, solutions: Path = SOLUTIONS_DIR,
                     progress: Progress | None = None,
-                    measure: Measure = validate_solution) -> list[Rebuilt]:
+                    measure: Measure = validate_solution,
+                    corpus: Path = CORPUS_DIR) -> list[Rebuilt]:
     """Fresh histograms for every shipped puzzle, and the stored files no puzzle owns.
 
     Writes nothing: `write_rebuilt` does. Packs that fail to load are BuildErrors.
@@ -188,12 +201,17 @@ def rebuild_shipped(catalog: Catalog | None = None, solutions: Path = SOLUTIONS_
     for pack in packs:
         for puzzle in pack.puzzles:
             entry = PuzzleEntry(pack, puzzle, paths[pack.id])
-            folder = solutions / pack.id / puzzle.id
-            files = solution_files(folder) if folder.is_dir() else []
-            build = build_histogram(entry, files, progress, measure, programs=False)
+            files = {name: solution_files(folder) if folder.is_dir() else []
+                     for name, folder in shipped_folders(entry, solutions, corpus).items()}
+            build = build_histogram(entry, [f for found in files.values() for f in found],
+                                    progress, measure, programs=False)
+            counted = set(build.counted)
+            source = {name: len(counted.intersection(found)) for name, found in files.items()}
+            histogram = Histogram.build(entry.id, entry.puzzle.metrics, build.histogram.points,
+                                        source=source)
             path = histogram_path(entry)
             expected.add(path.resolve())
-            text = build.histogram.to_text()
+            text = histogram.to_text()
             stale = not path.is_file() or path.read_text(encoding="utf-8") != text
             results.append(Rebuilt(path, text, stale, build))
     folder = catalog.directory / HISTOGRAMS_FOLDER
@@ -253,14 +271,14 @@ class Merge:
 
 
 def merge_checked(entry: PuzzleEntry, files: Sequence[tuple[str, Histogram]],
-                  solutions: Path = SOLUTIONS_DIR) -> Merge:
+                  solutions: Path = SOLUTIONS_DIR, corpus: Path = CORPUS_DIR) -> Merge:
     """The union of the files' points as measured now, and what happened to each point.
 
     Raises HistogramError for a file of another puzzle or other metrics, and
     BuildError if the puzzle's own reference fails.
     """
     metrics = tuple(entry.puzzle.metrics)
-    remeasure = _Remeasure(entry, solutions)
+    remeasure = _Remeasure(entry, shipped_folders(entry, solutions, corpus).values())
     merged = Histogram.empty(entry.id, metrics)
     checked: list[Checked] = []
     for name, histogram in files:
@@ -287,9 +305,9 @@ class _Dropped:
 class _Remeasure:
     """Runs each distinct program once; the first measure of a hash is the one kept."""
 
-    def __init__(self, entry: PuzzleEntry, solutions: Path):
+    def __init__(self, entry: PuzzleEntry, folders: Iterable[Path]):
         self.entry = entry
-        self.folder = solutions / entry.pack.id / entry.puzzle.id
+        self.folders = tuple(folders)
         self.shipped: dict[str, Path] | None = None
         self.done: dict[str, Point | _Dropped] = {}
         """By program text, or by hash for a point without a program (hex, never a '[')."""
@@ -346,10 +364,11 @@ class _Remeasure:
             return _Dropped(Verdict.FAILING, str(error))
 
     def _index_shipped(self) -> dict[str, Path]:
-        """The shipped solutions of the puzzle by content hash (unreadable ones left out)."""
+        """The shipped programs of the puzzle by content hash (unreadable ones left out)."""
         vlen = self.entry.puzzle.machine_config().vlen
         found: dict[str, Path] = {}
-        for path in solution_files(self.folder) if self.folder.is_dir() else []:
+        for path in (p for folder in self.folders if folder.is_dir()
+                     for p in solution_files(folder)):
             try:
                 found.setdefault(content_hash(load_program(path, vlen)), path)
             except ProgramError:

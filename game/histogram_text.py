@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -313,10 +313,25 @@ def pareto_lines(histogram: Histogram, *, player: Point | None = None, x: str = 
     return lines
 
 
+SOURCE_NOUNS = {"solutions": "shipped solution", "corpus": "corpus program"}
+
+
+def source_text(source: Mapping[str, int]) -> str:
+    """'built from 24 programs: 3 shipped solutions, 21 corpus programs'."""
+    def counted(count: int, noun: str) -> str:
+        return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+    parts = ", ".join(counted(count, SOURCE_NOUNS[name]) for name, count in source.items())
+    return f"built from {counted(sum(source.values()), 'program')}: {parts}"
+
+
 def report_lines(histogram: Histogram, *, player: Point | None = None,
                  marks: Sequence[Mark] = (), width: int = 80) -> list[Text]:
-    """Every metric's detailed histogram, then the Pareto view: what `vliw hist` prints."""
+    """What it is built from, every metric's detailed histogram, then the Pareto view:
+    what `vliw hist` prints."""
     lines: list[Text] = []
+    if histogram.source is not None:
+        lines += [Text(source_text(histogram.source)), Text("")]
     for metric in histogram.metrics:
         value = player.scores.get(metric) if player is not None else None
         lines.extend(histogram_lines(histogram, metric, player=value, marks=marks, width=width))

@@ -23,14 +23,12 @@ generator refuses one (`check_floor`).
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from game.catalog import Catalog
-from game.paths import PROJECT_ROOT, atomic_write_text
+from game.paths import PROJECT_ROOT
 from game.scoring import score_program
 from machine.builder import Builder
 from machine.config import TAKEHOME, MachineConfig
@@ -38,6 +36,7 @@ from machine.identity import content_hash
 from machine.isa import Engine
 from machine.program import Program
 from machine.vasm import format_program, parse
+from tools.corpus.common import CORPUS_LINE
 from tools.kernels.graph_kernel import GraphKernel, Slots, vector_groups
 from tools.kernels.scheduler import Value
 from tools.kernels.tree import TreeSize, hash_stages, tree_puzzles
@@ -383,36 +382,8 @@ def puzzle_corpus(size: TreeSize, catalog: Catalog,
 
 
 def generate() -> list[tuple[str, str, str]]:
-    """(puzzle id, name, text) of every corpus program of the pack."""
+    """(puzzle id, name, text) of every corpus program of the pack, each text from its
+    ``# corpus:`` line on: `python -m tools.corpus` writes the measured header above it."""
     catalog = Catalog()
-    return [(size.puzzle, name, text) for size in tree_puzzles(catalog)
-            for name, text in puzzle_corpus(size, catalog)]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.corpus.takehome",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only report files that are missing, stale or extra")
-    args = parser.parse_args(argv)
-    wanted = {CORPUS_DIR / puzzle.split("/", 1)[1] / f"{name}.vasm": text
-              for puzzle, name, text in generate()}
-    present = set(CORPUS_DIR.glob("*/*.vasm"))
-    status = 0
-    for path in sorted(present - wanted.keys()):
-        print(f"{path.relative_to(PROJECT_ROOT)} is not generated", file=sys.stderr)
-        status = 1
-        if not args.check:
-            path.unlink()
-    for path, text in wanted.items():
-        if args.check:
-            if not path.exists() or path.read_text("utf-8") != text:
-                print(f"{path.relative_to(PROJECT_ROOT)} is stale", file=sys.stderr)
-                status = 1
-        else:
-            atomic_write_text(path, text)
-    return status if args.check else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return [(size.puzzle, name, text[text.index(CORPUS_LINE):])
+            for size in tree_puzzles(catalog) for name, text in puzzle_corpus(size, catalog)]
