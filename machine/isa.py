@@ -131,19 +131,15 @@ WORDS, VECTORS = "words", "vectors"
 
 @dataclass(frozen=True)
 class OperandShape:
-    """Which operand positions of an operation name what: the one rule validation (bulk
-    and careful), the scratch score, the builder and the debugger read addresses by."""
+    """Which operand positions of an operation name scratch, and how: the one rule
+    validation (bulk and careful), the scratch score and the builder read addresses by.
+    (Immediates, jump targets and debug values are the other `Kind`s of `operands`.)"""
 
     arity: int
     words: tuple[int, ...]
     """Scratch operands naming one word (displaced by the offset when there is one)."""
     vectors: tuple[int, ...]
     """Scratch operands naming a vector: vlen words from the address."""
-    immediates: tuple[int, ...]
-    targets: tuple[int, ...]
-    values: tuple[int, ...]
-    """Operands that may be any JSON value (debug slots)."""
-    outputs: tuple[int, ...]
     scratch: tuple[tuple[int, bool, bool], ...]
     """(position, is a vector, is written) of every scratch operand, in operand order."""
     offset: int | None
@@ -161,14 +157,12 @@ class OperandShape:
 
         words = where(Kind.SCALAR_OUT, Kind.SCALAR_IN)
         vectors = where(Kind.VECTOR_OUT, Kind.VECTOR_IN)
-        immediates = where(Kind.IMMEDIATE)
         addresses_only = len(words) + len(vectors) + (offset is not None) == len(kinds)
         plain = (None if offset is not None or not addresses_only
                  else VECTORS if not words else WORDS if not vectors else None)
         scratch = tuple((i, kind.is_vector, kind.is_output)
                         for i, kind in enumerate(kinds) if kind.is_scratch)
-        return cls(len(kinds), words, vectors, immediates, where(Kind.TARGET), where(Kind.ANY),
-                   where(*_OUTPUT_KINDS), scratch, offset, addresses_only, plain)
+        return cls(len(kinds), words, vectors, scratch, offset, addresses_only, plain)
 
 
 @dataclass(frozen=True, eq=False)
