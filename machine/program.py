@@ -170,9 +170,6 @@ class Program:
     def metadata(self) -> dict[str, str]:
         return dict(self.header)
 
-    def label_at(self, index: int) -> list[str]:
-        return [name for name, at in self.labels if at == index]
-
     def slots(self) -> Iterator[tuple[int, int, Slot]]:
         """(bundle index, slot index within the bundle, slot) for every slot."""
         for b, bundle in enumerate(self.bundles):
