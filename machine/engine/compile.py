@@ -29,21 +29,26 @@ arithmetic, so fewer steps is what makes the engine fast there; a bundle's
 steps are compiled once per distinct bundle object, and once per distinct
 content when a sample of the program shows that bundles repeat.
 
-Steps are built from validated integers and names from the op table only; no
-program text is ever executed. (Copies are `view[...] = words`, which numpy
+Each slot's steps come from its operation's batched form (machine.engine.forms,
+registered by op table entry); what the table says of every operation alike
+(whether it redirects the pc, which operand it divides by) is read from the
+table here. Steps are built from validated integers only; no program text is
+ever executed. (Copies are `view[...] = words`, which numpy
 dispatches faster than np.copyto.)
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from machine.engine.forms import FORMS, Form
+from machine.engine.forms import FORMS, Compile, Form
 from machine.engine.steps import Batch, Control, Step, branch, decide, nonzero
-from machine.isa import OPS, Engine
+from machine.isa import OPS, Engine, OpSpec
 from machine.program import Bundle, Program
 
 REPEAT_SAMPLE = 128
@@ -64,16 +69,22 @@ class Unsupported(Exception):
     """An operation the engine has no batched form of: run on the reference instead."""
 
 
-@dataclass(frozen=True)
-class Batched:
-    """An operation as the engine compiles it: its form, and the op table's facts the
-    engine reads for every operation alike."""
+class Batched(NamedTuple):
+    """An operation as the engine compiles it: its form's parts (one of ufunc, gather and
+    steps is set, see `Form`), and the op table's facts the engine reads for every
+    operation alike."""
 
-    form: Form
+    ufunc: np.ufunc | None
+    gather: Callable[[tuple[int, ...]], tuple[int, int]] | None
+    steps: Compile | None
     divisor: int | None
     """The operand checked for zero words before the slot runs (it divides)."""
     relative: bool
     """Its steps depend on its pc (a relative jump)."""
+
+    @classmethod
+    def of(cls, spec: OpSpec, form: Form) -> Batched:
+        return cls(form.ufunc, form.gather, form.steps, spec.divisor, spec.relative is not None)
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,7 @@ class Operations:
         for engine, specs in OPS.by_engine.items():
             if engine is _DEBUG:
                 continue
-            batched[engine] = {name: Batched(FORMS[spec], spec.divisor, spec.relative is not None)
+            batched[engine] = {name: Batched.of(spec, FORMS[spec])
                                for name, spec in specs.items() if spec in FORMS}
             if names := frozenset(name for name, spec in specs.items()
                                   if spec.control.redirects):
@@ -394,7 +405,7 @@ class BundleCompiler:
         # by their width (a vector's lanes written one alu slot at a time, or adjacent
         # vectors), run as one ufunc call over all their rows. Its reads happen before
         # its writes (numpy buffers overlapping operands), as the spec wants.
-        strip: tuple[Form, int, int, int] | None = None
+        strip: tuple[np.ufunc, int, int, int] | None = None
         width_so_far = 0
         for engine, slots in bundle.groups:
             if engine is _DEBUG:
@@ -402,12 +413,12 @@ class BundleCompiler:
             width = vlen if engine is _VALU else 1
             operations = self.operations[engine]
             for slot in slots:
-                batched, args = operations[slot.name], slot.args
-                form = batched.form
-                if form.ufunc is not None:
+                op, args = operations[slot.name], slot.args
+                ufunc = op.ufunc
+                if ufunc is not None:
                     d, a, b = args
                     if strip is not None:
-                        if (form is strip[0] and d == strip[1] + width_so_far
+                        if (ufunc is strip[0] and d == strip[1] + width_so_far
                                 and a == strip[2] + width_so_far
                                 and b == strip[3] + width_so_far):
                             width_so_far += width
@@ -415,22 +426,22 @@ class BundleCompiler:
                         self.plain(strip, width_so_far)
                     elif self.loads is not None:
                         self.end_loads()
-                    strip, width_so_far = (form, d, a, b), width
+                    strip, width_so_far = (ufunc, d, a, b), width
                     continue
                 if strip is not None:
                     self.plain(strip, width_so_far)
                     strip = None
-                if form.gather is not None:
-                    self.scalar_load(*form.gather(args))
+                if op.gather is not None:
+                    self.scalar_load(*op.gather(args))
                     continue
                 if self.loads is not None:
                     self.end_loads()
-                if batched.divisor is not None:
-                    self.checks.append((nonzero, (self.span(args[batched.divisor], width),)))
-                if batched.relative:
+                if op.divisor is not None:
+                    self.checks.append((nonzero, (self.span(args[op.divisor], width),)))
+                if op.relative:
                     self.relative = True
-                assert form.steps is not None
-                form.steps(self, width, args)
+                assert op.steps is not None
+                op.steps(self, width, args)
         if strip is not None:
             self.plain(strip, width_so_far)
         if self.loads is not None:
@@ -461,9 +472,9 @@ class BundleCompiler:
                 return (setattr, (self.batch, "decision", (stop, jumps[-1] if jumps else 0)))
         return (decide, (self.batch, tuple(self.controls)))
 
-    def plain(self, strip: tuple[Form, int, int, int], width: int) -> None:
+    def plain(self, strip: tuple[np.ufunc, int, int, int], width: int) -> None:
         """d = a OP b over `width` words."""
-        form, d, a, b = strip
+        ufunc, d, a, b = strip
         ones = (1 << width) - 1
         reads = ones << a | ones << b
         if self.written & reads:
@@ -472,7 +483,7 @@ class BundleCompiler:
             self.read_words |= reads
             a_words, b_words = self.span(a, width), self.span(b, width)
         self.written |= ones << d
-        self.compute.append((form.ufunc, (a_words, b_words, self.span(d, width))))
+        self.compute.append((ufunc, (a_words, b_words, self.span(d, width))))
 
     def land_last_load(self) -> None:
         """Let the bundle's last load gather straight into scratch, as the very last
