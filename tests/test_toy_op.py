@@ -19,8 +19,8 @@ from game.tui.manual_text import manual_markdown
 from machine.builder import Builder, BuildError
 from machine.config import TAKEHOME, MachineConfig
 from machine.engine import run_many
-from machine.engine.compile import Unsupported, shape_of
-from machine.engine.forms import FORMS, elementwise
+from machine.engine.compile import BundleCompiler, Unsupported, shape_of
+from machine.engine.forms import FORMS, Form, elementwise
 from machine.isa import BY_MNEMONIC, OPS, Control, Engine, ExecContext, Kind, OpSpec
 from machine.program import Bundle, Program, Slot, validate
 from machine.simulator import run_program
@@ -189,3 +189,39 @@ def test_a_control_operation_ends_the_builders_stretch_and_the_engines_block(
         result = run_program(program, [0, 0])
         assert result.memory == [0, 0] and result.cycles == 1
         assert run_many(program, [[0, 0]]) == [result]
+
+
+def _vsum4(ctx: ExecContext, args: tuple[int, ...]) -> None:
+    d, *sources = args
+    for i in range(ctx.vlen):
+        ctx.write(d + i, sum(ctx.read(a + i) for a in sources) & 0xFFFF_FFFF)
+
+
+def _vsum4_steps(compiler: BundleCompiler, width: int, args: tuple[int, ...]) -> None:
+    d, a, b, c, e = args
+    words = [compiler.read(x, width) for x in (a, b, c, e)]
+    total = compiler.batch.temp(width, "sum4")
+    compiler.compute.append((np.add, (words[0], words[1], total)))
+    compiler.compute.append((np.add, (total, words[2], total)))
+    compiler.compute.append((np.add, (total, words[3], compiler.write(d, width))))
+
+
+VSUM4 = OpSpec(Engine.VALU, "sum4", "vsum4", (V_OUT, V_IN, V_IN, V_IN, V_IN),
+               ("d", "a", "b", "c", "e"), "s[d+i] = s[a+i] + s[b+i] + s[c+i] + s[e+i]", _vsum4)
+"""Reads four vectors, one more than any operation of the table."""
+
+
+def test_the_engine_makes_room_for_the_reads_the_table_says_a_slot_makes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every read of a word an earlier slot of the bundle wrote is a shadow copy: five
+    slots reading a freshly written vector four times each need more copies than three
+    reads a slot would leave room for."""
+    monkeypatch.setitem(FORMS, VSUM4, Form(steps=_vsum4_steps))
+    with OPS.extended(VSUM4):
+        sums = " || ".join(f"vsum4 {16 + 8 * k}, 8, 8, 8, 8" for k in range(5))
+        program = parse(f"const 1, 3\nvbroadcast 8, 1\nvadd 8, 8, 8 || {sums}\n"
+                        "vstore 2, 16 || vstore 2, 48\n")
+        images = [[seed] * 8 for seed in range(3)]
+        results = run_many(program, images)
+        assert results == [run_program(program, image) for image in images]
+        assert results[0].memory == [12] * 8  # the sums read the vector from before the add

@@ -55,8 +55,6 @@ REPEAT_SAMPLE = 128
 """Bundles looked at to judge whether a program repeats its bundles."""
 GATHER_STEPS = 4
 """Steps of one gather (see BundleCompiler.gather)."""
-MOST_READS = 3
-"""Scratch operands a slot reads after phase 1, at most (multiply_add and select)."""
 FLAT_BLOCK = 64
 """Blocks of at most this many bundles run as one flat list of steps (`Compiler.flat`);
 longer ones (an unrolled kernel is one block of thousands) are not worth a second copy."""
@@ -98,12 +96,16 @@ class Operations:
     unbatched: dict[Engine, frozenset[str]]
     """Operations without a batched form (none, while the engine keeps up with the table):
     only then does a program's every slot need looking at."""
+    most_reads: int
+    """Scratch operands one slot reads, at most (3: multiply_add and select): each may
+    need a shadow copy."""
 
     @classmethod
     def of_table(cls) -> Operations:
         batched: dict[Engine, dict[str, Batched]] = {}
         redirecting: dict[Engine, frozenset[str]] = {}
         unbatched: dict[Engine, frozenset[str]] = {}
+        most_reads = 0
         for engine, specs in OPS.by_engine.items():
             if engine is _DEBUG:
                 continue
@@ -114,7 +116,10 @@ class Operations:
                 redirecting[engine] = names
             if names := frozenset(specs.keys() - batched[engine].keys()):
                 unbatched[engine] = names
-        return cls(batched, redirecting, unbatched)
+            most_reads = max([most_reads, *(
+                sum(not written for _, _, written in spec.shape.scratch)
+                for spec in specs.values())])
+        return cls(batched, redirecting, unbatched, most_reads)
 
 
 @dataclass(frozen=True)
@@ -165,8 +170,8 @@ def shape_of(program: Program, vlen: int) -> Shape:
         ends.append(control)
         if slots_here > widest:
             widest = slots_here
-    return Shape(program.bundles, tuple(counted), tuple(ends), widest * MOST_READS * vlen,
-                 _repeats(program.bundles), operations)
+    return Shape(program.bundles, tuple(counted), tuple(ends),
+                 widest * operations.most_reads * vlen, _repeats(program.bundles), operations)
 
 
 def bundle_key(bundle: Bundle) -> tuple[tuple[int, str, tuple[object, ...]], ...]:
