@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from machine.config import TAKEHOME, MachineConfig
-from machine.isa import BY_MNEMONIC, OPS, WORD_MASK, Engine, Kind, OpSpec
+from machine.isa import BY_MNEMONIC, OPS, WORD_MASK, Effect, Engine, Kind, OpSpec
 from machine.program import Annotation, Bundle, Program, Section, Slot, Symbol, slot_problems
 from machine.takehome_json import program_to_json_text
 from machine.vasm import format_program
@@ -55,14 +55,9 @@ Operand: TypeAlias = Any
 """A scratch address or immediate (int), a label name (str) where the op takes a jump
 target, or any value for a debug slot."""
 
-ENDS_STRETCH = frozenset({"jump", "cond_jump", "cond_jump_rel", "jump_indirect", "halt", "pause"})
-"""Take-home names of flow operations after which the next bundle may not follow in order."""
-
-LABEL_IMMEDIATES = frozenset({"const", "cond_jump_rel"})
-"""Operations whose immediate may be a label: an absolute index, or relative for the jump."""
-
-_ORDERED_EFFECT = "trace_write"
-"""The one operation with an effect outside scratch and memory whose order must be kept."""
+LABEL_CONSTANT = "const"
+"""The operation whose immediate may be a label, for the label's bundle index (a relative
+jump's immediate may be one too: `OpSpec.relative`)."""
 
 
 class BuildError(ValueError):
@@ -238,8 +233,8 @@ class Builder:
     def _check(self, spec: OpSpec, slot: Slot) -> None:
         if len(slot.args) == spec.arity:
             for kind, value in zip(spec.operands, slot.args, strict=True):
-                takes_label = kind is Kind.TARGET or (kind is Kind.IMMEDIATE
-                                                      and spec.name in LABEL_IMMEDIATES)
+                takes_label = kind is Kind.TARGET or (kind is Kind.IMMEDIATE and (
+                    spec.name == LABEL_CONSTANT or spec.relative is not None))
                 if isinstance(value, str) and kind is not Kind.ANY and not takes_label:
                     raise BuildError(f"{spec.mnemonic}: {value!r} is a label name, but this"
                                      f" operand is a {kind.value}")
@@ -295,8 +290,10 @@ def _resolve(bundle: Bundle, pc: int, labels: Mapping[str, int]) -> Bundle:
     def args(slot: Slot) -> tuple[Any, ...]:
         if slot.is_debug or not any(isinstance(v, str) for v in slot.args):
             return slot.args
-        base = pc + 1 if slot.name == "cond_jump_rel" else 0
-        return tuple(labels[v] - base if isinstance(v, str) else v for v in slot.args)
+        spec = slot.spec
+        relative = spec.relative if spec is not None else None
+        return tuple(labels[v] - (pc + 1 if i == relative else 0) if isinstance(v, str) else v
+                     for i, v in enumerate(slot.args))
 
     groups = tuple((engine, tuple(Slot(s.engine, s.name, args(s)) for s in slots))
                    for engine, slots in bundle.groups)
@@ -360,14 +357,14 @@ class _Stretch:
         for address in writes:
             earliest = max(earliest, self.last_write.get(address, -1) + 1,
                            self.last_read.get(address, 0))
-        loads = spec.engine is Engine.LOAD and any(k.is_scratch and not k.is_output
-                                                   for k in spec.operands)
-        stores = spec.engine is Engine.STORE
+        loads = spec.effect is Effect.LOAD
+        stores = spec.effect is Effect.STORE
+        ordered = spec.effect is Effect.TRACE
         if loads:
             earliest = max(earliest, self.last_store + 1)
         if stores:
             earliest = max(earliest, self.last_store + 1, self.last_load)
-        if spec.name == _ORDERED_EFFECT:
+        if ordered:
             earliest = max(earliest, self.last_effect + 1)
         at = self.capacity[spec.engine].first_free(max(earliest, 0))
         self._put(slot, at)
@@ -379,7 +376,7 @@ class _Stretch:
             self.last_load = max(self.last_load, at)
         if stores:
             self.last_store = at
-        if spec.name == _ORDERED_EFFECT:
+        if ordered:
             self.last_effect = at
         return at
 
@@ -432,7 +429,9 @@ class _Layout:
             self._anchor_notes(len(self.bundles))
             self.bundles.append(Bundle.of(slot))
             return
-        ends = slot.name in ENDS_STRETCH and slot.engine is Engine.FLOW
+        spec = slot.spec
+        assert spec is not None  # checked when emitted
+        ends = spec.control.ends_stretch
         if self.stretch is None:
             self.stretch = _Stretch(self.config, self.carried)
             self.carried = []

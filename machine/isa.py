@@ -13,10 +13,11 @@ reference simulator is nothing but a loop that applies them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from enum import Enum, StrEnum
-from typing import Protocol
+from typing import Protocol, overload
 
 WORD_MASK = 0xFFFF_FFFF
 
@@ -91,9 +92,84 @@ class ExecContext(Protocol):
 Semantics = Callable[[ExecContext, tuple[int, ...]], None]
 
 
+class Control(Enum):
+    """What an operation does to the order bundles run in. The builder's scheduler packs
+    no slot across any of these; the engine ends a block of straight-line bundles after
+    the ones that redirect."""
+
+    NONE = "none"
+    JUMP = "jump"
+    """May set the next pc."""
+    HALT = "halt"
+    """Stops the core."""
+    PAUSE = "pause"
+    """Stops the core until it is resumed, when pausing is on (a breakpoint)."""
+
+    @property
+    def ends_stretch(self) -> bool:
+        """The next bundle may not be the one that follows, or may run later."""
+        return self is not Control.NONE
+
+    @property
+    def redirects(self) -> bool:
+        """Headless (pausing off), the next bundle may not be the one that follows."""
+        return self is Control.JUMP or self is Control.HALT
+
+
+class Effect(Enum):
+    """What a slot does besides writing scratch, which orders it against other slots."""
+
+    NONE = "none"
+    LOAD = "reads memory"
+    STORE = "writes memory"
+    TRACE = "appends to the trace buffer"
+    """An effect outside scratch and memory whose order must be kept."""
+
+
+WORDS, VECTORS = "words", "vectors"
+
+
 @dataclass(frozen=True)
+class OperandShape:
+    """Which operand positions of an operation name scratch, and how: the one rule
+    validation (bulk and careful), the scratch score and the builder read addresses by.
+    (Immediates, jump targets and debug values are the other `Kind`s of `operands`.)"""
+
+    arity: int
+    words: tuple[int, ...]
+    """Scratch operands naming one word (displaced by the offset when there is one)."""
+    vectors: tuple[int, ...]
+    """Scratch operands naming a vector: vlen words from the address."""
+    scratch: tuple[tuple[int, bool, bool], ...]
+    """(position, is a vector, is written) of every scratch operand, in operand order."""
+    offset: int | None
+    """The immediate that displaces the word operands (load_offset)."""
+    addresses_only: bool
+    """Every operand but the offset names scratch: such slots are checked in bulk."""
+    plain: str | None
+    """WORDS or VECTORS when every operand is a scratch address of that one kind and
+    there is no offset (the common case)."""
+
+    @classmethod
+    def of(cls, kinds: tuple[Kind, ...], offset: int | None) -> OperandShape:
+        def where(*wanted: Kind) -> tuple[int, ...]:
+            return tuple(i for i, kind in enumerate(kinds) if kind in wanted)
+
+        words = where(Kind.SCALAR_OUT, Kind.SCALAR_IN)
+        vectors = where(Kind.VECTOR_OUT, Kind.VECTOR_IN)
+        addresses_only = len(words) + len(vectors) + (offset is not None) == len(kinds)
+        plain = (None if offset is not None or not addresses_only
+                 else VECTORS if not words else WORDS if not vectors else None)
+        scratch = tuple((i, kind.is_vector, kind.is_output)
+                        for i, kind in enumerate(kinds) if kind.is_scratch)
+        return cls(len(kinds), words, vectors, scratch, offset, addresses_only, plain)
+
+
+@dataclass(frozen=True, eq=False)
 class OpSpec:
-    """One operation. `operands` and `operand_names` are parallel tuples."""
+    """One operation: everything any part of the project knows about it. `operands` and
+    `operand_names` are parallel tuples. (Compared by identity: each lives in the table
+    once, and dictionaries keyed by it hash it often.)"""
 
     engine: Engine
     name: str
@@ -104,6 +180,17 @@ class OpSpec:
     execute: Semantics
     offset_operand: int | None = None
     """Index of an immediate that displaces the scalar operands (load_offset)."""
+    control: Control = Control.NONE
+    effect: Effect = Effect.NONE
+    divisor: int | None = None
+    """Index of the operand whose words must not be zero: the slot faults if one is (it
+    divides)."""
+    relative: int | None = None
+    """Index of the immediate that is a jump target counted from the next bundle."""
+    shape: OperandShape = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shape", OperandShape.of(self.operands, self.offset_operand))
 
     @property
     def arity(self) -> int:
@@ -113,13 +200,13 @@ class OpSpec:
                       vlen: int) -> Iterator[tuple[int, int, bool]]:
         """Yield (first address, last address, is_write) for every scratch operand: a
         scalar is one word, a vector `vlen` consecutive words."""
-        shift = args[self.offset_operand] if self.offset_operand is not None else 0
-        for kind, value in zip(self.operands, args, strict=True):
-            if kind in _SCRATCH_KINDS:
-                if kind in _VECTOR_KINDS:
-                    yield value, value + vlen - 1, kind in _OUTPUT_KINDS
-                else:
-                    yield value + shift, value + shift, kind in _OUTPUT_KINDS
+        shape = self.shape
+        shift = args[shape.offset] if shape.offset is not None else 0
+        for i, vector, is_write in shape.scratch:
+            if vector:
+                yield args[i], args[i] + vlen - 1, is_write
+            else:
+                yield args[i] + shift, args[i] + shift, is_write
 
     def scratch_footprint(self, args: tuple[int, ...], vlen: int) -> Iterator[tuple[int, bool]]:
         """Yield (scratch address, is_write) for every scratch word the slot touches."""
@@ -165,20 +252,22 @@ class BinaryOp:
     symbol: str
     apply: Callable[[int, int], int]
     """Maps two words to a word (already reduced) or raises SlotFault."""
+    divides: bool = False
+    """Faults when its second word is zero."""
 
 
 BINARY_OPS: tuple[BinaryOp, ...] = (
     BinaryOp("+", "add", "+", lambda a, b: (a + b) & WORD_MASK),
     BinaryOp("-", "sub", "-", lambda a, b: (a - b) & WORD_MASK),
     BinaryOp("*", "mul", "*", lambda a, b: (a * b) & WORD_MASK),
-    BinaryOp("//", "div", "//", _div),
-    BinaryOp("cdiv", "cdiv", "cdiv", _cdiv),
+    BinaryOp("//", "div", "//", _div, divides=True),
+    BinaryOp("cdiv", "cdiv", "cdiv", _cdiv, divides=True),
     BinaryOp("^", "xor", "^", lambda a, b: a ^ b),
     BinaryOp("&", "and", "&", lambda a, b: a & b),
     BinaryOp("|", "or", "|", lambda a, b: a | b),
     BinaryOp("<<", "shl", "<<", _shl),
     BinaryOp(">>", "shr", ">>", _shr),
-    BinaryOp("%", "mod", "%", _mod),
+    BinaryOp("%", "mod", "%", _mod, divides=True),
     BinaryOp("<", "lt", "<", lambda a, b: int(a < b)),
     BinaryOp("==", "eq", "==", lambda a, b: int(a == b)),
 )
@@ -326,12 +415,14 @@ def _build_table() -> tuple[OpSpec, ...]:
     for op in BINARY_OPS:
         ops.append(
             OpSpec(Engine.ALU, op.name, op.mnemonic, (S_OUT, S_IN, S_IN), ("d", "a", "b"),
-                   f"s[d] = s[a] {op.symbol} s[b]", _alu(op))
+                   f"s[d] = s[a] {op.symbol} s[b]", _alu(op),
+                   divisor=2 if op.divides else None)
         )
     for op in BINARY_OPS:
         ops.append(
             OpSpec(Engine.VALU, op.name, "v" + op.mnemonic, (V_OUT, V_IN, V_IN), ("d", "a", "b"),
-                   f"s[d+i] = s[a+i] {op.symbol} s[b+i] for every lane i", _valu(op))
+                   f"s[d+i] = s[a+i] {op.symbol} s[b+i] for every lane i", _valu(op),
+                   divisor=2 if op.divides else None)
         )
     ops += [
         OpSpec(Engine.VALU, "vbroadcast", "vbroadcast", (V_OUT, S_IN), ("d", "a"),
@@ -339,33 +430,39 @@ def _build_table() -> tuple[OpSpec, ...]:
         OpSpec(Engine.VALU, "multiply_add", "multiply_add", (V_OUT, V_IN, V_IN, V_IN),
                ("d", "a", "b", "c"), "s[d+i] = s[a+i] * s[b+i] + s[c+i] for every lane i",
                _multiply_add),
-        OpSpec(Engine.LOAD, "load", "load", (S_OUT, S_IN), ("d", "a"), "s[d] = m[s[a]]", _load),
+        OpSpec(Engine.LOAD, "load", "load", (S_OUT, S_IN), ("d", "a"), "s[d] = m[s[a]]", _load,
+               effect=Effect.LOAD),
         OpSpec(Engine.LOAD, "load_offset", "load_offset", (S_OUT, S_IN, IMM), ("d", "a", "k"),
-               "s[d+k] = m[s[a+k]]", _load_offset, offset_operand=2),
+               "s[d+k] = m[s[a+k]]", _load_offset, offset_operand=2, effect=Effect.LOAD),
         OpSpec(Engine.LOAD, "vload", "vload", (V_OUT, S_IN), ("d", "a"),
-               "s[d+i] = m[s[a]+i] for every lane i (contiguous)", _vload),
+               "s[d+i] = m[s[a]+i] for every lane i (contiguous)", _vload, effect=Effect.LOAD),
         OpSpec(Engine.LOAD, "const", "const", (S_OUT, IMM), ("d", "imm"), "s[d] = imm", _const),
-        OpSpec(Engine.STORE, "store", "store", (S_IN, S_IN), ("a", "b"), "m[s[a]] = s[b]", _store),
+        OpSpec(Engine.STORE, "store", "store", (S_IN, S_IN), ("a", "b"), "m[s[a]] = s[b]", _store,
+               effect=Effect.STORE),
         OpSpec(Engine.STORE, "vstore", "vstore", (S_IN, V_IN), ("a", "b"),
-               "m[s[a]+i] = s[b+i] for every lane i (contiguous)", _vstore),
+               "m[s[a]+i] = s[b+i] for every lane i (contiguous)", _vstore, effect=Effect.STORE),
         OpSpec(Engine.FLOW, "select", "select", (S_OUT, S_IN, S_IN, S_IN), ("d", "c", "a", "b"),
                "s[d] = s[a] if s[c] != 0 else s[b]", _select),
         OpSpec(Engine.FLOW, "vselect", "vselect", (V_OUT, V_IN, V_IN, V_IN), ("d", "c", "a", "b"),
                "s[d+i] = s[a+i] if s[c+i] != 0 else s[b+i] for every lane i", _vselect),
         OpSpec(Engine.FLOW, "add_imm", "add_imm", (S_OUT, S_IN, IMM), ("d", "a", "imm"),
                "s[d] = s[a] + imm", _add_imm),
-        OpSpec(Engine.FLOW, "halt", "halt", (), (), "stop this core after this bundle", _halt),
+        OpSpec(Engine.FLOW, "halt", "halt", (), (), "stop this core after this bundle", _halt,
+               control=Control.HALT),
         OpSpec(Engine.FLOW, "pause", "pause", (), (),
-               "pause after this bundle when pausing is enabled (a breakpoint)", _pause),
+               "pause after this bundle when pausing is enabled (a breakpoint)", _pause,
+               control=Control.PAUSE),
         OpSpec(Engine.FLOW, "trace_write", "trace_write", (S_IN,), ("a",),
-               "append s[a] to the core's trace buffer", _trace_write),
+               "append s[a] to the core's trace buffer", _trace_write, effect=Effect.TRACE),
         OpSpec(Engine.FLOW, "cond_jump", "cond_jump", (S_IN, TARGET), ("c", "target"),
-               "if s[c] != 0: next pc = target", _cond_jump),
+               "if s[c] != 0: next pc = target", _cond_jump, control=Control.JUMP),
         OpSpec(Engine.FLOW, "cond_jump_rel", "cond_jump_rel", (S_IN, IMM), ("c", "k"),
-               "if s[c] != 0: next pc = pc + 1 + k", _cond_jump_rel),
-        OpSpec(Engine.FLOW, "jump", "jump", (TARGET,), ("target",), "next pc = target", _jump),
+               "if s[c] != 0: next pc = pc + 1 + k", _cond_jump_rel, control=Control.JUMP,
+               relative=1),
+        OpSpec(Engine.FLOW, "jump", "jump", (TARGET,), ("target",), "next pc = target", _jump,
+               control=Control.JUMP),
         OpSpec(Engine.FLOW, "jump_indirect", "jump_indirect", (S_IN,), ("a",),
-               "next pc = s[a]", _jump_indirect),
+               "next pc = s[a]", _jump_indirect, control=Control.JUMP),
         OpSpec(Engine.FLOW, "coreid", "coreid", (S_OUT,), ("d",), "s[d] = this core's index",
                _coreid),
         OpSpec(Engine.DEBUG, "comment", "comment", (ANY,), ("text",),
@@ -378,14 +475,71 @@ def _build_table() -> tuple[OpSpec, ...]:
     return tuple(ops)
 
 
-OPS: tuple[OpSpec, ...] = _build_table()
+class OpTable(Sequence[OpSpec]):
+    """Every operation in manual order, and the indexes every consumer looks ops up by.
+
+    Consumers read it when they run, not when they are imported, so an operation added
+    here (or for a while, with `extended`) is seen by all of them alike."""
+
+    def __init__(self, ops: Iterable[OpSpec]):
+        self._ops: list[OpSpec] = []
+        self.by_mnemonic: dict[str, OpSpec] = {}
+        self.by_engine_name: dict[tuple[Engine, str], OpSpec] = {}
+        self.by_engine: dict[Engine, dict[str, OpSpec]] = {engine: {} for engine in Engine}
+        """Each engine's operations by take-home name."""
+        for op in ops:
+            self._add(op)
+
+    @overload
+    def __getitem__(self, index: int) -> OpSpec: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[OpSpec]: ...
+
+    def __getitem__(self, index: int | slice) -> OpSpec | Sequence[OpSpec]:
+        return self._ops[index]
+
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def __iter__(self) -> Iterator[OpSpec]:
+        return iter(self._ops)
+
+    def _add(self, op: OpSpec) -> None:
+        if op.mnemonic in self.by_mnemonic:
+            raise ValueError(f"mnemonic {op.mnemonic!r} is taken")
+        if (op.engine, op.name) in self.by_engine_name:
+            raise ValueError(f"{op.engine} already has an operation named {op.name!r}")
+        self._ops.append(op)
+        self.by_mnemonic[op.mnemonic] = op
+        self.by_engine_name[op.engine, op.name] = op
+        self.by_engine[op.engine][op.name] = op
+
+    def _remove(self, op: OpSpec) -> None:
+        self._ops.remove(op)
+        del self.by_mnemonic[op.mnemonic]
+        del self.by_engine_name[op.engine, op.name]
+        del self.by_engine[op.engine][op.name]
+
+    @contextmanager
+    def extended(self, *ops: OpSpec) -> Iterator[None]:
+        """The table with `ops` added inside the `with` block, as it was after it: an
+        operation tried out without editing this file."""
+        added: list[OpSpec] = []
+        try:
+            for op in ops:
+                self._add(op)
+                added.append(op)
+            yield
+        finally:
+            for op in reversed(added):
+                self._remove(op)
+
+
+OPS = OpTable(_build_table())
 """Every operation, in manual order."""
 
-BY_MNEMONIC: dict[str, OpSpec] = {op.mnemonic: op for op in OPS}
-BY_ENGINE_NAME: dict[tuple[Engine, str], OpSpec] = {(op.engine, op.name): op for op in OPS}
-
-assert len(BY_MNEMONIC) == len(OPS), "mnemonics must be unique"
-assert len(BY_ENGINE_NAME) == len(OPS), "take-home names must be unique per engine"
+BY_MNEMONIC: dict[str, OpSpec] = OPS.by_mnemonic
+BY_ENGINE_NAME: dict[tuple[Engine, str], OpSpec] = OPS.by_engine_name
 
 
 def lookup(engine: Engine | str, name: str) -> OpSpec | None:

@@ -16,7 +16,17 @@ from typing import Any
 
 from machine.collector import collector_paused
 from machine.config import MachineConfig
-from machine.isa import BY_ENGINE_NAME, Engine, Kind, OpSpec, lookup
+from machine.isa import (
+    BY_ENGINE_NAME,
+    OPS,
+    VECTORS,
+    WORDS,
+    Engine,
+    Kind,
+    OperandShape,
+    OpSpec,
+    lookup,
+)
 from machine.text import shown_token
 
 IMMEDIATE_MIN = -(2**63)
@@ -160,9 +170,6 @@ class Program:
     def metadata(self) -> dict[str, str]:
         return dict(self.header)
 
-    def label_at(self, index: int) -> list[str]:
-        return [name for name, at in self.labels if at == index]
-
     def slots(self) -> Iterator[tuple[int, int, Slot]]:
         """(bundle index, slot index within the bundle, slot) for every slot."""
         for b, bundle in enumerate(self.bundles):
@@ -292,7 +299,7 @@ def slot_problems(slot: Slot, config: MachineConfig) -> list[str]:
         if problems:
             return problems
     size = config.scratch_size
-    if plain and spec.offset_operand is None and max(slot.args, default=0) + config.vlen <= size:
+    if plain and spec.shape.offset is None and max(slot.args, default=0) + config.vlen <= size:
         return []  # each scratch operand is one of the args: every span ends inside
     for first, last, _ in spec.scratch_spans(slot.args, config.vlen):
         if first < 0 or last >= size:
@@ -363,45 +370,12 @@ def _valid_in_bulk(program: Program, config: MachineConfig) -> bool:
             and not any(_known_problems(slot, config, known) for slot in survey.others))
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """Where an operation's operands name scratch, for operations whose every operand is
-    a scratch address (no immediate or target) but for an offset: word by word, or vector
-    by vector."""
-
-    spec: OpSpec
-    arity: int
-    """spec.arity, kept as a field: the survey reads it for every slot."""
-    words: tuple[int, ...]
-    """Positions of the operands naming one word."""
-    vectors: tuple[int, ...]
-    """Positions of the operands naming a vector (vlen words from the address)."""
-    offset: int | None
-    """Position of the immediate that displaces the word operands (load_offset)."""
-    plain: str | None
-    """_WORDS or _VECTORS when every operand is an address of that one kind (the common
-    case, looked up per slot)."""
-
-
-_WORDS, _VECTORS = "words", "vectors"
-
-
-def _shape_of(spec: OpSpec) -> _Shape | None:
-    offset = spec.offset_operand
-    operands = [kind for i, kind in enumerate(spec.operands) if i != offset]
-    if not all(kind.is_scratch for kind in operands):
-        return None
-    words = tuple(i for i, kind in enumerate(spec.operands) if i != offset and not kind.is_vector)
-    vectors = tuple(i for i, kind in enumerate(spec.operands) if kind.is_vector)
-    plain = (None if offset is not None else _VECTORS if not words
-             else _WORDS if not vectors else None)
-    return _Shape(spec, spec.arity, words, vectors, offset, plain)
-
-
-_SHAPES: dict[Engine, dict[str, _Shape]] = {engine: {} for engine in Engine}
-for _spec in BY_ENGINE_NAME.values():
-    if (_found := _shape_of(_spec)) is not None:
-        _SHAPES[_spec.engine][_spec.name] = _found
+def _gathered_shapes() -> dict[Engine, dict[str, OperandShape]]:
+    """The shapes of the operations whose operands the survey gathers in bulk, by engine
+    and name (read from the table for each survey, so that every operation in it counts)."""
+    return {engine: {name: spec.shape for name, spec in specs.items()
+                     if spec.shape.addresses_only}
+            for engine, specs in OPS.by_engine.items()}
 
 
 @dataclass
@@ -417,7 +391,7 @@ class _Operands:
     nor above 2^63, which with the displaced word inside the scratch keeps the offset
     inside the immediates' range (the offset is then above -2^63 and below the scratch)."""
 
-    def add(self, args: tuple[Any, ...], shape: _Shape) -> bool:
+    def add(self, args: tuple[Any, ...], shape: OperandShape) -> bool:
         """False (and nothing added) when the slot has an offset and an operand that is not
         a plain int (their sum would not say which)."""
         words = [args[i] for i in shape.words]
@@ -447,7 +421,8 @@ class _Survey:
     score counts its words."""
 
     operands: _Operands
-    """The operands of every slot whose operation names only addresses (`_SHAPES`)."""
+    """The operands of every slot whose operation names only addresses
+    (`OperandShape.addresses_only`)."""
     others: tuple[Slot, ...]
     """The other slots (immediates, targets, debug operands, a wrong operand count)."""
     gathered_ops: frozenset[OpSpec]
@@ -465,6 +440,7 @@ def _survey(program: Program) -> _Survey:
     names: dict[Engine, set[str]] = {}
     widest: dict[Engine, int] = {}
     sound = True
+    shapes = _gathered_shapes()
     for bundle, _ in program.bundle_uses:
         groups = bundle.groups
         if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
@@ -472,7 +448,7 @@ def _survey(program: Program) -> _Survey:
         for engine, slots in groups:
             if len(slots) > widest.get(engine, 0):
                 widest[engine] = len(slots)
-            by_name = _SHAPES.get(engine, _NO_SHAPES)
+            by_name = shapes.get(engine, _NO_SHAPES)
             gathered = names.setdefault(engine, set())
             for slot in slots:
                 if slot.engine is not engine:
@@ -482,20 +458,20 @@ def _survey(program: Program) -> _Survey:
                 if shape is None or len(args) != shape.arity:
                     others.append(slot)
                     continue
-                if shape.plain is _WORDS:  # the common cases, inline
+                if shape.plain is WORDS:  # the common cases, inline
                     words += args
-                elif shape.plain is _VECTORS:
+                elif shape.plain is VECTORS:
                     vectors += args
                 elif not operands.add(args, shape):
                     others.append(slot)
                     continue
                 gathered.add(slot.name)
-    ops = frozenset(_SHAPES[engine][name].spec for engine, found in names.items()
+    ops = frozenset(OPS.by_engine[engine][name] for engine, found in names.items()
                     for name in found)
     return _Survey(operands, tuple(others), ops, widest, sound)
 
 
-_NO_SHAPES: dict[str, _Shape] = {}
+_NO_SHAPES: dict[str, OperandShape] = {}
 
 
 def _bundle_problems(bundle: Bundle, config: MachineConfig,

@@ -29,63 +29,97 @@ arithmetic, so fewer steps is what makes the engine fast there; a bundle's
 steps are compiled once per distinct bundle object, and once per distinct
 content when a sample of the program shows that bundles repeat.
 
-Steps are built from validated integers and names from the op table only; no
-program text is ever executed. (Copies are `view[...] = words`, which numpy
+Each slot's steps come from its operation's batched form (machine.engine.forms,
+registered by op table entry); what the table says of every operation alike
+(whether it redirects the pc, which operand it divides by) is read from the
+table here. Steps are built from validated integers only; no program text is
+ever executed. (Copies are `view[...] = words`, which numpy
 dispatches faster than np.copyto.)
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from machine.engine.steps import (
-    COMPARISONS,
-    UFUNCS,
-    Batch,
-    Control,
-    Step,
-    branch,
-    cdiv,
-    decide,
-    nonzero,
-    select,
-    trace,
-)
-from machine.isa import OPS, WORD_MASK, Engine
+from machine.engine.forms import FORMS, Compile, Form
+from machine.engine.steps import Batch, Control, Step, branch, decide, nonzero
+from machine.isa import OPS, Engine, OpSpec
 from machine.program import Bundle, Program
 
-CONTROL = frozenset({"halt", "jump", "cond_jump", "cond_jump_rel", "jump_indirect"})
-DIVIDING = frozenset({"//", "%", "cdiv"})
-SPECIAL = DIVIDING | COMPARISONS
-"""Binary operations that are more than one ufunc call."""
-PLAIN = frozenset(UFUNCS) - SPECIAL
-"""Binary operations that are one ufunc call: d = a OP b."""
-SUPPORTED = frozenset(UFUNCS) | CONTROL | {
-    "cdiv", "vbroadcast", "multiply_add", "load", "load_offset", "vload", "const", "store",
-    "vstore", "select", "vselect", "add_imm", "trace_write", "coreid", "pause"}
-"""Every operation with a batched form (debug operations have none: they do nothing)."""
 REPEAT_SAMPLE = 128
 """Bundles looked at to judge whether a program repeats its bundles."""
 GATHER_STEPS = 4
-"""Steps of one gather (see _BundleCompiler.gather)."""
-MOST_READS = 3
-"""Scratch operands a slot reads after phase 1, at most (multiply_add and select)."""
+"""Steps of one gather (see BundleCompiler.gather)."""
 FLAT_BLOCK = 64
 """Blocks of at most this many bundles run as one flat list of steps (`Compiler.flat`);
 longer ones (an unrolled kernel is one block of thousands) are not worth a second copy."""
 
 
-_DEBUG, _VALU, _FLOW = Engine.DEBUG, Engine.VALU, Engine.FLOW
-_UNSUPPORTED = frozenset(op.name for op in OPS if op.engine is not _DEBUG) - SUPPORTED
-"""Operations of the op table without a batched form (none, while the engine keeps up
-with the table): only then does a program's every slot need looking at."""
+_DEBUG, _VALU = Engine.DEBUG, Engine.VALU
 
 
 class Unsupported(Exception):
     """An operation the engine has no batched form of: run on the reference instead."""
+
+
+class Batched(NamedTuple):
+    """An operation as the engine compiles it: its form's parts (one of ufunc, gather and
+    steps is set, see `Form`), and the op table's facts the engine reads for every
+    operation alike."""
+
+    ufunc: np.ufunc | None
+    gather: Callable[[tuple[int, ...]], tuple[int, int]] | None
+    steps: Compile | None
+    divisor: int | None
+    """The operand checked for zero words before the slot runs (it divides)."""
+    relative: bool
+    """Its steps depend on its pc (a relative jump)."""
+
+    @classmethod
+    def of(cls, spec: OpSpec, form: Form) -> Batched:
+        return cls(form.ufunc, form.gather, form.steps, spec.divisor, spec.relative is not None)
+
+
+@dataclass(frozen=True)
+class Operations:
+    """The op table as this run of the engine reads it, by engine and take-home name
+    (made from the table for each program, so that every operation in it counts)."""
+
+    batched: dict[Engine, dict[str, Batched]]
+    redirecting: dict[Engine, frozenset[str]]
+    """Operations after which the next pc may not be pc + 1 (`Control.redirects`)."""
+    unbatched: dict[Engine, frozenset[str]]
+    """Operations without a batched form (none, while the engine keeps up with the table):
+    only then does a program's every slot need looking at."""
+    most_reads: int
+    """Scratch operands one slot reads, at most (3: multiply_add and select): each may
+    need a shadow copy."""
+
+    @classmethod
+    def of_table(cls) -> Operations:
+        batched: dict[Engine, dict[str, Batched]] = {}
+        redirecting: dict[Engine, frozenset[str]] = {}
+        unbatched: dict[Engine, frozenset[str]] = {}
+        most_reads = 0
+        for engine, specs in OPS.by_engine.items():
+            if engine is _DEBUG:
+                continue
+            batched[engine] = {name: Batched.of(spec, FORMS[spec])
+                               for name, spec in specs.items() if spec in FORMS}
+            if names := frozenset(name for name, spec in specs.items()
+                                  if spec.control.redirects):
+                redirecting[engine] = names
+            if names := frozenset(specs.keys() - batched[engine].keys()):
+                unbatched[engine] = names
+            most_reads = max([most_reads, *(
+                sum(not written for _, _, written in spec.shape.scratch)
+                for spec in specs.values())])
+        return cls(batched, redirecting, unbatched, most_reads)
 
 
 @dataclass(frozen=True)
@@ -101,11 +135,17 @@ class Shape:
     """Rows past the scratch that bundles may need for shadow copies, at most."""
     repeats: bool
     """Whether equal bundles recur (so that compiled bundles are worth looking up)."""
+    operations: Operations
 
 
 def shape_of(program: Program, vlen: int) -> Shape:
     """The shape of a valid program; Unsupported if it uses an operation without a
     batched form."""
+    operations = Operations.of_table()
+    redirecting, unbatched = operations.redirecting, operations.unbatched
+    # While the table's redirecting operations are all of one engine (flow), one identity
+    # test per engine finds them: this loop sees every bundle of the program.
+    alone, alone_names = next(iter(redirecting.items())) if len(redirecting) == 1 else (None, None)
     counted = []
     ends = []
     widest = 0
@@ -117,18 +157,21 @@ def shape_of(program: Program, vlen: int) -> Shape:
                 continue
             costs = True
             slots_here += len(slots)
-            if engine is _FLOW:  # every control operation is a flow operation
-                control = control or any(slot.name in CONTROL for slot in slots)
-            if _UNSUPPORTED:
+            if engine is alone:
+                control = control or any(slot.name in alone_names for slot in slots)
+            elif alone is None and engine in redirecting:
+                names = redirecting[engine]
+                control = control or any(slot.name in names for slot in slots)
+            if unbatched and (names := unbatched.get(engine)) is not None:
                 for slot in slots:
-                    if slot.name in _UNSUPPORTED:
+                    if slot.name in names:
                         raise Unsupported(f"{engine} operation {slot.name!r}")
         counted.append(costs)
         ends.append(control)
         if slots_here > widest:
             widest = slots_here
-    return Shape(program.bundles, tuple(counted), tuple(ends), widest * MOST_READS * vlen,
-                 _repeats(program.bundles))
+    return Shape(program.bundles, tuple(counted), tuple(ends),
+                 widest * operations.most_reads * vlen, _repeats(program.bundles), operations)
 
 
 def bundle_key(bundle: Bundle) -> tuple[tuple[int, str, tuple[object, ...]], ...]:
@@ -240,7 +283,7 @@ class Compiler:
             steps = self._bundles.get(key)
             if steps is not None:
                 return steps
-        compiler = _BundleCompiler(self, pc)
+        compiler = BundleCompiler(self, pc)
         steps = compiler.compile(bundle)
         # A relative jump's target depends on its pc: such bundles are not shared.
         if not compiler.relative:
@@ -250,11 +293,13 @@ class Compiler:
         return steps
 
 
-class _BundleCompiler:
-    """One bundle's three phases, with the words phase 2 has written so far."""
+class BundleCompiler:
+    """One bundle's three phases, with the words phase 2 has written so far: what a
+    form (machine.engine.forms) adds its steps to."""
 
     def __init__(self, compiler: Compiler, pc: int):
         batch = compiler.batch
+        self.operations = compiler.shape.operations.batched
         self.batch = batch
         self.rows = batch.rows
         self.vectors = batch.vectors
@@ -365,19 +410,20 @@ class _BundleCompiler:
         # by their width (a vector's lanes written one alu slot at a time, or adjacent
         # vectors), run as one ufunc call over all their rows. Its reads happen before
         # its writes (numpy buffers overlapping operands), as the spec wants.
-        strip: tuple[str, int, int, int] | None = None
+        strip: tuple[np.ufunc, int, int, int] | None = None
         width_so_far = 0
         for engine, slots in bundle.groups:
             if engine is _DEBUG:
                 continue
-            vector = engine is _VALU
-            width = vlen if vector else 1
+            width = vlen if engine is _VALU else 1
+            operations = self.operations[engine]
             for slot in slots:
-                name, args = slot.name, slot.args
-                if name in PLAIN:
+                op, args = operations[slot.name], slot.args
+                ufunc = op.ufunc
+                if ufunc is not None:
                     d, a, b = args
                     if strip is not None:
-                        if (name == strip[0] and d == strip[1] + width_so_far
+                        if (ufunc is strip[0] and d == strip[1] + width_so_far
                                 and a == strip[2] + width_so_far
                                 and b == strip[3] + width_so_far):
                             width_so_far += width
@@ -385,19 +431,22 @@ class _BundleCompiler:
                         self.plain(strip, width_so_far)
                     elif self.loads is not None:
                         self.end_loads()
-                    strip, width_so_far = (name, d, a, b), width
+                    strip, width_so_far = (ufunc, d, a, b), width
                     continue
                 if strip is not None:
                     self.plain(strip, width_so_far)
                     strip = None
-                if name == "load":
-                    self.scalar_load(args[0], args[1])
-                elif name == "load_offset":
-                    self.scalar_load(args[0] + args[2], args[1] + args[2])
-                else:
-                    if self.loads is not None:
-                        self.end_loads()
-                    self.slot(vector, name, args)
+                if op.gather is not None:
+                    self.scalar_load(*op.gather(args))
+                    continue
+                if self.loads is not None:
+                    self.end_loads()
+                if op.divisor is not None:
+                    self.checks.append((nonzero, (self.span(args[op.divisor], width),)))
+                if op.relative:
+                    self.relative = True
+                assert op.steps is not None
+                op.steps(self, width, args)
         if strip is not None:
             self.plain(strip, width_so_far)
         if self.loads is not None:
@@ -428,9 +477,9 @@ class _BundleCompiler:
                 return (setattr, (self.batch, "decision", (stop, jumps[-1] if jumps else 0)))
         return (decide, (self.batch, tuple(self.controls)))
 
-    def plain(self, strip: tuple[str, int, int, int], width: int) -> None:
+    def plain(self, strip: tuple[np.ufunc, int, int, int], width: int) -> None:
         """d = a OP b over `width` words."""
-        name, d, a, b = strip
+        ufunc, d, a, b = strip
         ones = (1 << width) - 1
         reads = ones << a | ones << b
         if self.written & reads:
@@ -439,7 +488,7 @@ class _BundleCompiler:
             self.read_words |= reads
             a_words, b_words = self.span(a, width), self.span(b, width)
         self.written |= ones << d
-        self.compute.append((UFUNCS[name], (a_words, b_words, self.span(d, width))))
+        self.compute.append((ufunc, (a_words, b_words, self.span(d, width))))
 
     def land_last_load(self) -> None:
         """Let the bundle's last load gather straight into scratch, as the very last
@@ -456,80 +505,20 @@ class _BundleCompiler:
         self.checks += [*steps[:-1], (function, (index, axis, target))]  # type: ignore[list-item]
         self.compute[commit_at] = None
 
-    def slot(self, vector: bool, name: str, args: tuple[int, ...]) -> None:
+    def vector_load(self, d: int, a: int) -> None:
+        """vlen words from memory at s[a] into the vector at d."""
+        buffers = self.buffer(True)
+        self.last_load = (len(self.checks), len(self.compute), self.lanes << d, self.written,
+                          self.vectors[d])
+        self.checks += self.gather(self.rows[a], self.batch.vector_lanes, buffers)
+        self.compute.append((self.write(d, self.vlen).__setitem__, (Ellipsis, buffers[2])))
+
+    def store(self, a: int, b: int, vector: bool) -> None:
+        """A word or a vector from scratch at b into memory at s[a]: probed in phase 1,
+        written in phase 3."""
         batch = self.batch
-        width = self.vlen if vector else 1
-        if name in UFUNCS or name == "cdiv":  # a division or a comparison
-            d, a, b = args
-            if name in DIVIDING:
-                self.checks.append((nonzero, (self.vectors[b] if vector else self.rows[b],)))
-            a_words, b_words = self.read(a, width), self.read(b, width)
-            d_words = self.write(d, width)
-            if name == "cdiv":
-                self.compute.append((cdiv, (a_words, b_words, d_words,
-                                            batch.temp(width, "quotient"),
-                                            batch.temp(width, "remainder"))))
-            elif name in COMPARISONS:
-                flags = batch.temp(width, "flags", np.bool_)
-                self.compute.append((UFUNCS[name], (a_words, b_words, flags)))
-                self.compute.append((d_words.__setitem__, (Ellipsis, flags)))
-            else:
-                self.compute.append((UFUNCS[name], (a_words, b_words, d_words)))
-        elif name == "multiply_add":
-            d, a, b, c = args
-            product = batch.temp(self.vlen, "product")
-            self.compute.append((np.multiply, (self.read(a, self.vlen), self.read(b, self.vlen),
-                                               product)))
-            c_words = self.read(c, self.vlen)
-            self.compute.append((np.add, (product, c_words, self.write(d, self.vlen))))
-        elif name == "vbroadcast":
-            d, a = args
-            a_words = self.read(a, 1)
-            self.compute.append((self.write(d, self.vlen).__setitem__, (Ellipsis, a_words)))
-        elif name == "vload":
-            d, a = args
-            buffers = self.buffer(True)
-            before = self.written
-            self.last_load = (len(self.checks), len(self.compute), self.lanes << d, before,
-                              self.vectors[d])
-            self.checks += self.gather(self.rows[a], batch.vector_lanes, buffers)
-            self.compute.append((self.write(d, self.vlen).__setitem__, (Ellipsis, buffers[2])))
-        elif name == "const":
-            self.compute.append((self.write(args[0], 1).fill, (args[1] & WORD_MASK,)))
-        elif name in ("store", "vstore"):
-            a, b = args
-            vector = name == "vstore"
-            buffers = self.buffer(vector)
-            lanes = batch.vector_lanes if vector else batch.lanes
-            # A probe: a gather whose words go unused, so that a bad address faults here.
-            self.checks += self.gather(self.rows[a], lanes, buffers)
-            self.stores.append((b, self.vlen if vector else 1, buffers[1]))
-        elif name in ("select", "vselect"):
-            d, c, a, b = args
-            width = self.vlen if name == "vselect" else 1
-            words = (self.read(c, width), self.read(a, width), self.read(b, width))
-            self.compute.append((select, (self.write(d, width), *words)))
-        elif name == "add_imm":
-            d, a, imm = args
-            a_words = self.read(a, 1)
-            self.compute.append((np.add, (a_words, np.uint32(imm & WORD_MASK),
-                                          self.write(d, 1))))
-        elif name == "trace_write":
-            self.compute.append((trace, (batch.traces, self.read(args[0], 1))))
-        elif name == "coreid":
-            # The engine runs single-core machines only (see run_many): core 0.
-            self.compute.append((self.write(args[0], 1).fill, (0,)))
-        elif name == "halt":
-            self.controls.append(("halt", None, None))
-        elif name == "jump":
-            self.controls.append(("jump", None, self.target(args[0])))
-        elif name == "cond_jump":
-            self.controls.append(("cond_jump", self.rows[args[0]], self.target(args[1])))
-        elif name == "cond_jump_rel":
-            self.relative = True
-            self.controls.append(("cond_jump", self.rows[args[0]],
-                                  self.target(self.pc + 1 + args[1])))
-        elif name == "jump_indirect":
-            self.controls.append(("jump_indirect", self.rows[args[0]], None))
-        else:
-            assert name == "pause"  # headless, a pause only costs its cycle
+        buffers = self.buffer(vector)
+        lanes = batch.vector_lanes if vector else batch.lanes
+        # A probe: a gather whose words go unused, so that a bad address faults here.
+        self.checks += self.gather(self.rows[a], lanes, buffers)
+        self.stores.append((b, self.vlen if vector else 1, buffers[1]))

@@ -31,17 +31,6 @@ class BundleFault(Exception):
     """Some seed of the batch faults in the bundle being run (the runner knows which)."""
 
 
-UFUNCS: dict[str, np.ufunc] = {
-    "+": np.add, "-": np.subtract, "*": np.multiply, "//": np.floor_divide,
-    "^": np.bitwise_xor, "&": np.bitwise_and, "|": np.bitwise_or,
-    "<<": np.left_shift, ">>": np.right_shift, "%": np.remainder,
-    "<": np.less, "==": np.equal,
-}
-"""On uint32 these are the spec's words: + - * wrap, shifts by 32 or more give 0,
-// and % are unsigned (divisors are checked first). < and == give booleans."""
-COMPARISONS = frozenset({"<", "=="})
-
-
 class Views(dict[int, np.ndarray]):
     """Views of `length` rows of an array by first row, made when first asked for
     (a batch may touch a few of its thousands of rows)."""
