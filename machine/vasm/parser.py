@@ -22,6 +22,7 @@ from machine.isa import OPS, Engine, Kind, OpSpec
 from machine.program import (
     Annotation,
     Bundle,
+    OpaqueDebug,
     Problem,
     Program,
     ProgramError,
@@ -34,7 +35,7 @@ from machine.text import quoted_token as shown
 from machine.vasm.layout import canonical_annotations
 from machine.vasm.names import Resolver, Unresolved
 from machine.vasm.reader import Code, Declaration, LineReader, Note, Written, operand_columns
-from machine.vasm.syntax import HEADER_RE, allocate
+from machine.vasm.syntax import DEBUG_VALUE, HEADER_RE, allocate
 
 MAX_PROBLEMS = 100
 """Stop after this many problems: the first ones are what a person reads."""
@@ -251,7 +252,10 @@ class _Assembler:
                 group = groups.get(engine)
                 if group is None:
                     group = groups[engine] = ([], [])
-                if spec is None:
+                if spec is None:  # `nop ENGINE`, or a debug entry built by the reader
+                    if args:
+                        group[0].append(args[0])
+                        group[1].append((number, column))
                     continue
                 if spec.mnemonic not in json_ops:
                     try:
@@ -277,6 +281,13 @@ class _Assembler:
         if failed:
             self.unresolved(failed, resolver)
             return None
+        debug = groups.get(Engine.DEBUG)
+        if debug is not None and len(debug[0]) > 1:
+            for slot, place in zip(*debug, strict=True):
+                if isinstance(slot, OpaqueDebug) and slot.whole:
+                    self.problem(f"{DEBUG_VALUE} is the debug engine's whole value: no other "
+                                 "debug slot may share its bundle", *place)
+                    return None
         bundle = Bundle(tuple([(engine, tuple(slots)) for engine, (slots, _) in groups.items()]),
                         comment)
         return bundle, tuple([place for _, places in groups.values() for place in places])

@@ -25,10 +25,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from machine.isa import BY_MNEMONIC, OPS, Engine, Kind, OpSpec
+from machine.program import OpaqueDebug
 from machine.takehome_json import JsonValueError, json_value, strict_decoder
 from machine.text import quoted_token as shown
 from machine.vasm.syntax import (
     ARRAY,
+    DEBUG_ENTRY,
+    DEBUG_VALUE,
     DIRECTIVES,
     ENGINE_BY_NAME,
     NAME_RE,
@@ -36,6 +39,7 @@ from machine.vasm.syntax import (
     VECTOR,
     NumberTooLong,
     comment_text,
+    debug_slot,
     nearest,
     or_list,
     parse_int,
@@ -79,7 +83,8 @@ class Label:
 Written = tuple[Engine | None, OpSpec | None, tuple[Any, ...], int]
 """One slot as written: (engine, op, operands, column). A `nop` has no op (a bare `nop` no
 engine either); operands are ints, JSON values (debug operands), `Name`s and `Label`s.
-A plain tuple: a kernel has tens of thousands of slots."""
+A `debug` or `debug_value` entry has no op either, and its finished slot as its one
+operand. A plain tuple: a kernel has tens of thousands of slots."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +274,7 @@ def _unknown_operation(word: str) -> str:
         return f"{message}; in .vasm it is {or_list(names)}"
     if word.lower() in BY_MNEMONIC:
         return f"{message}; did you mean {word.lower()}?"
-    close = nearest(word, [*BY_MNEMONIC, NOP])
+    close = nearest(word, [*BY_MNEMONIC, NOP, DEBUG_ENTRY, DEBUG_VALUE])
     return f"{message}; did you mean {or_list(close)}?" if close else message
 
 
@@ -482,12 +487,14 @@ class LineReader:
         if mnemonic == NOP:
             return _nop(scanner, column)
         spec = BY_MNEMONIC.get(mnemonic)
-        if spec is None:
+        if spec is None and mnemonic not in (DEBUG_ENTRY, DEBUG_VALUE):
             raise LineError(_unknown_operation(mnemonic), column)
         if not scanner.at_slot_end() and scanner.peek() not in SPACE:
             raise LineError(f"expected a space after {mnemonic!r}, not {scanner.shown()}",
                             scanner.column)
         operands = _operands(scanner)
+        if spec is None:
+            return _debug(mnemonic, operands, column)
         if len(operands) != spec.arity:
             if spec.arity == 0:
                 message = f"{mnemonic} takes no operands, not {len(operands)}"
@@ -512,6 +519,21 @@ def _nop(scanner: _Scanner, column: int) -> Written:
         found = f", not {shown(word.group())}" if word else ""
         raise LineError(f"nop takes an engine ({names}) or nothing{found}", engine_column)
     return (engine, None, (), column)
+
+
+def _debug(mnemonic: str, operands: list[_Operand], column: int) -> Written:
+    """`debug ENTRY` (a raw debug entry) or `debug_value VALUE` (the debug engine's value)."""
+    if len(operands) != 1:
+        raise LineError(f"{mnemonic} takes 1 operand (a JSON value), not {len(operands)}",
+                        column)
+    value = _json_operand(operands[0], f"{mnemonic}'s value")
+    if mnemonic == DEBUG_ENTRY:
+        return (Engine.DEBUG, None, (debug_slot(value),), column)
+    if type(value) is list:
+        raise LineError(f"debug_value takes a value that is not a list; a list is the debug "
+                        f"slots themselves: write its entries as '{DEBUG_ENTRY} ENTRY' slots",
+                        operands[0].column)
+    return (Engine.DEBUG, None, (OpaqueDebug(Engine.DEBUG, "", (value,), whole=True),), column)
 
 
 def _operands(scanner: _Scanner) -> list[_Operand]:
@@ -555,16 +577,7 @@ def _interpret(spec: OpSpec, k: int, operand: _Operand) -> Any:
     where = f"operand {spec.operand_names[k]} of {spec.mnemonic}"
     text = operand.text
     if kind is Kind.ANY:
-        if operand.is_json:
-            return operand.json
-        try:
-            value, end = _decode_json(text, 0)
-        except LineError:
-            value, end = None, -1
-        if end != len(text):
-            raise LineError(f"expected a JSON value (number, \"string\", [list], true, false, "
-                            f"null) for {where}, not {shown(text)}", operand.column)
-        return value
+        return _json_operand(operand, where)
     number = None if operand.is_json else _number(text, operand.column)
     if number is not None:
         return number
@@ -582,6 +595,19 @@ def _interpret(spec: OpSpec, k: int, operand: _Operand) -> Any:
         raise LineError(f"the index in {shown(text)} must be a number of at least 0",
                         operand.column)
     return Name(ref.group(1), index)
+
+
+def _json_operand(operand: _Operand, where: str) -> Any:
+    if operand.is_json:
+        return operand.json
+    try:
+        value, end = _decode_json(operand.text, 0)
+    except LineError:
+        value, end = None, -1
+    if end != len(operand.text):
+        raise LineError(f"expected a JSON value (number, \"string\", [list], true, false, "
+                        f"null) for {where}, not {shown(operand.text)}", operand.column)
+    return value
 
 
 def operand_columns(text: str, column: int) -> list[int]:

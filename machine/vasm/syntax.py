@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from machine.isa import Engine
+from machine.program import OpaqueDebug, Slot
 from machine.text import quoted_token as shown
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -20,6 +22,13 @@ HEADER_RE = re.compile(rf"#[ \t]*({_HEADER_KEY})[ \t]*:(?:[ \t]+(.*))?")
 NOP = "nop"
 """`nop` is an empty bundle; `nop ENGINE` makes an engine present with no slots."""
 ENGINE_BY_NAME = {engine.value: engine for engine in Engine}
+
+DEBUG_ENTRY = "debug"
+"""`debug X`: one entry of the debug engine's list as the take-home holds it, X its JSON.
+The take-home's machine never looks inside a debug entry, so any value is one; `comment`,
+`compare` and `vcompare` with their usual operands are the same entries written plainly."""
+DEBUG_VALUE = "debug_value"
+"""`debug_value X`: the debug engine's whole value when it is not a list (`{"debug": 5}`)."""
 
 SCALAR, VECTOR, ARRAY = "scalar", "vector", "array"
 DIRECTIVES = (SCALAR, VECTOR, ARRAY)
@@ -58,6 +67,19 @@ def parse_int(token: str) -> int | None:
         raise NumberTooLong(f"the number {shown(token)} is too long (at most "
                             f"{MAX_NUMBER_CHARS} characters)")
     return int(token, base)
+
+
+def debug_slot(entry: Any) -> Slot:
+    """The slot of a raw debug entry: `[name, operand...]` is a named one, anything else is
+    kept whole (as machine.takehome_json reads the take-home's form)."""
+    if type(entry) is list and entry and type(entry[0]) is str:
+        return Slot(Engine.DEBUG, entry[0], tuple(entry[1:]))
+    return OpaqueDebug(Engine.DEBUG, "", (entry,))
+
+
+def debug_entry(slot: Slot) -> Any:
+    """The raw entry of a debug slot, as `debug X` writes it: `debug_slot`'s inverse."""
+    return slot.value if isinstance(slot, OpaqueDebug) else [slot.name, *slot.args]
 
 
 def or_list(words: list[str]) -> str:
