@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from machine.isa import BY_MNEMONIC, OPS, Engine, Kind, OpSpec
-from machine.program import OpaqueDebug
+from machine.program import OpaqueDebug, Slot
 from machine.takehome_json import JsonValueError, json_value, strict_decoder
 from machine.text import quoted_token as shown
 from machine.vasm.syntax import (
@@ -83,8 +83,8 @@ class Label:
 Written = tuple[Engine | None, OpSpec | None, tuple[Any, ...], int]
 """One slot as written: (engine, op, operands, column). A `nop` has no op (a bare `nop` no
 engine either); operands are ints, JSON values (debug operands), `Name`s and `Label`s.
-A `debug` or `debug_value` entry has no op either, and its finished slot as its one
-operand. A plain tuple: a kernel has tens of thousands of slots."""
+A debug slot (its operands are JSON, with no names to resolve) has no op either, and its
+finished slot as its one operand. A plain tuple: a kernel has tens of thousands of slots."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +157,10 @@ _PLAIN_OPS = {op.mnemonic: (op, tuple(_plain_kind(kind) for kind in op.operands)
               for op in OPS if op.operands and Kind.ANY not in op.operands}
 """The operations the plain reading takes, with how it reads each operand: those without
 operands are rare, those with JSON operands need the walk."""
+
+
+_JSON_ONLY = frozenset(op for op in OPS if op.operands and set(op.operands) == {Kind.ANY})
+"""Operations whose operands are all JSON values (debug slots): kept as written."""
 
 
 class _Operands(dict[str, Any]):
@@ -313,9 +317,10 @@ class LineReader:
         self.vlen = vlen
         self.read_lines: dict[str, Line] = {}
         operands = {kind: _Operands(kind) for kind in (_SCRATCH, _IMMEDIATE, _TARGET)}
-        self.plain_ops = {mnemonic: (spec.engine, spec, tuple(operands[kind] for kind in kinds))
+        self.plain_ops = {mnemonic: (spec.engine, spec, tuple(operands[kind] for kind in kinds),
+                                     len(kinds))
                           for mnemonic, (spec, kinds) in _PLAIN_OPS.items()}
-        """By mnemonic: engine, op, and where each operand's value is looked up."""
+        """By mnemonic: engine, op, where each operand's value is looked up, and how many."""
 
     def read(self, text: str) -> Line:
         """What the line says; the same object for the same text."""
@@ -359,17 +364,18 @@ class LineReader:
         try:
             for piece in pieces:
                 body = piece.lstrip(SPACE)
-                column = offset + len(piece) - len(body) + 1
-                offset += len(piece) + 2
+                width = len(piece)
+                column = offset + width - len(body) + 1
+                offset += width + 2
                 mnemonic, _, rest = body.partition(" ")
-                engine, spec, values = ops[mnemonic]
+                engine, spec, values, arity = ops[mnemonic]
                 tokens = rest.split(",")
                 # Most operations have three or four operands: unpacked, they are read at a
                 # third of the cost of a map. (ValueError: another count of operands.)
-                if len(values) == 3:
+                if arity == 3:
                     (a, b, c), (value_a, value_b, value_c) = tokens, values
                     args = (value_a[a], value_b[b], value_c[c])
-                elif len(values) == 4:
+                elif arity == 4:
                     (a, b, c, d), (value_a, value_b, value_c, value_d) = tokens, values
                     args = (value_a[a], value_b[b], value_c[c], value_d[d])
                 elif len(tokens) == len(values):
@@ -504,6 +510,8 @@ class LineReader:
                            f"({names}), not {len(operands)}")
             raise LineError(message, column)
         args = tuple([_interpret(spec, k, operand) for k, operand in enumerate(operands)])
+        if spec in _JSON_ONLY:  # no names to resolve: the slot is finished
+            return (spec.engine, None, (Slot(spec.engine, spec.name, args),), column)
         return (spec.engine, spec, args, column)
 
 
