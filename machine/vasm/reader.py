@@ -29,13 +29,20 @@ from machine.program import OpaqueDebug, Slot
 from machine.takehome_json import JsonValueError, json_value, strict_decoder
 from machine.text import quoted_token as shown
 from machine.vasm.syntax import (
+    ADDRESS_RE,
     ARRAY,
     DEBUG_ENTRY,
     DEBUG_VALUE,
     DIRECTIVES,
     ENGINE_BY_NAME,
+    JSON_START,
+    LABEL_RE,
     NAME_RE,
     NOP,
+    OP_RE,
+    REF_RE,
+    SPACE,
+    TOKEN_RE,
     VECTOR,
     NumberTooLong,
     comment_text,
@@ -45,14 +52,6 @@ from machine.vasm.syntax import (
     parse_int,
 )
 
-SPACE = " \t\f\v"
-"""The spaces of `.vasm`: other characters Python calls whitespace are not."""
-_OP_RE = re.compile(r"[^\s,|#\[\]{}\"]+")
-_TOKEN_RE = re.compile(r"[^\s,|#\[\]{}\"]+(?:\[[^\]]*\])?")
-_REF_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?")
-_LABEL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
-_ADDRESS_RE = re.compile(r"[^\s#]+")
-_JSON_START = "\"[{"
 _NUMBER_START = "-0123456789"
 _get = dict.__getitem__
 _SINGLE_BAR = "a single '|' separates nothing; slots are separated by '||'"
@@ -192,7 +191,7 @@ class _Operands(dict[str, Any]):
             except NumberTooLong:
                 return None
         if self.kind is _IMMEDIATE or not NAME_RE.fullmatch(token):
-            ref = _REF_RE.fullmatch(token)
+            ref = REF_RE.fullmatch(token)
             if self.kind is not _SCRATCH or ref is None or not ref.group(2):
                 return None
             try:
@@ -397,7 +396,7 @@ class LineReader:
                 bar = scanner.column
                 scanner.pos += 2
             else:
-                while label := scanner.match(_LABEL_RE):
+                while label := scanner.match(LABEL_RE):
                     labels.append((label.group(1), label.start() + 1))
                     scanner.skip_space()
                 if labels and (scanner.at_end() or scanner.peek() == "#"):
@@ -460,7 +459,7 @@ class LineReader:
     @staticmethod
     def _address(scanner: _Scanner) -> int:
         column = scanner.column
-        token = scanner.match(_ADDRESS_RE)
+        token = scanner.match(ADDRESS_RE)
         if not token:
             raise LineError("expected a scratch address after '@'", column)
         address = _number(token.group(), column)
@@ -484,7 +483,7 @@ class LineReader:
 
     def _slot(self, scanner: _Scanner) -> Written:
         column = scanner.column
-        word = scanner.match(_OP_RE)
+        word = scanner.match(OP_RE)
         if not word:
             if scanner.at_end() or scanner.peek() == "#":
                 raise LineError("expected an operation after '||'", column)
@@ -565,12 +564,12 @@ def _operands(scanner: _Scanner) -> list[_Operand]:
 
 def _operand(scanner: _Scanner) -> _Operand:
     column = scanner.column
-    if scanner.peek() in _JSON_START and not scanner.at_end():
+    if scanner.peek() in JSON_START and not scanner.at_end():
         value, end = _decode_json(scanner.text, scanner.pos)
         text = scanner.text[scanner.pos:end]
         scanner.pos = end
         return _Operand(text, column, value, is_json=True)
-    token = scanner.match(_TOKEN_RE)
+    token = scanner.match(TOKEN_RE)
     if not token and scanner.peek() == "|":
         raise LineError(_SINGLE_BAR, column)
     if not token:
@@ -589,7 +588,7 @@ def _interpret(spec: OpSpec, k: int, operand: _Operand) -> Any:
     number = None if operand.is_json else _number(text, operand.column)
     if number is not None:
         return number
-    ref = None if operand.is_json else _REF_RE.fullmatch(text)
+    ref = None if operand.is_json else REF_RE.fullmatch(text)
     if kind is Kind.IMMEDIATE or ref is None:
         raise LineError(f"expected {_expected(kind)} for {where}, not {shown(text)}",
                         operand.column)
@@ -621,5 +620,5 @@ def _json_operand(operand: _Operand, where: str) -> Any:
 def operand_columns(text: str, column: int) -> list[int]:
     """Where the operands of the slot at `column` of a line begin (to locate a problem)."""
     scanner = _Scanner(text, column - 1)
-    scanner.match(_OP_RE)
+    scanner.match(OP_RE)
     return [operand.column for operand in _operands(scanner)]

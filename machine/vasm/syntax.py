@@ -15,6 +15,19 @@ from machine.program import OpaqueDebug, Slot
 from machine.text import quoted_token as shown
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+SPACE = " \t\f\v"
+"""The spaces of `.vasm`: other characters Python calls whitespace are not."""
+LABEL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
+"""A label definition, `name:`, at the start of a code line (several may follow each other)."""
+OP_RE = re.compile(r"[^\s,|#\[\]{}\"]+")
+"""The word that begins a slot: its mnemonic (or what stands where one should)."""
+TOKEN_RE = re.compile(r"[^\s,|#\[\]{}\"]+(?:\[[^\]]*\])?")
+"""An operand that is not a JSON literal: a number, `name` or `name[K]` (or a bad token)."""
+REF_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?")
+"""A name operand: `name` or `name[K]`."""
+ADDRESS_RE = re.compile(r"[^\s#]+")
+JSON_START = "\"[{"
+"""An operand that begins with one of these is a JSON literal."""
 _HEADER_KEY = r"[A-Za-z][A-Za-z0-9_-]*"
 HEADER_RE = re.compile(rf"#[ \t]*({_HEADER_KEY})[ \t]*:(?:[ \t]+(.*))?")
 """A header line: `# key: value` (or `# key:` with an empty value) at the top of the file."""
