@@ -37,9 +37,9 @@ class Slot:
 
     @staticmethod
     def quick(engine: Engine, name: str, args: tuple[Any, ...]) -> Slot:
-        """`Slot(engine, name, args)` at about half the cost, for the assembler, which makes
-        one per slot of an unrolled kernel: the frozen dataclass's __init__ sets each field
-        through a guard, this sets the fields at once."""
+        """`Slot(engine, name, args)` at about two thirds of the cost, for the assembler,
+        which makes one per slot of an unrolled kernel: the frozen dataclass's __init__ sets
+        each field through a guard, this sets the fields at once."""
         slot = _new_object(Slot)
         _set_fields(slot, "__dict__", {"engine": engine, "name": name, "args": args})
         return slot

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game.tui.highlight import Kind, Token, defined_labels, line_spans
 from machine.isa import BY_MNEMONIC, OPS, Engine
@@ -212,3 +214,15 @@ def test_debug_entries_take_the_debug_colour() -> None:
     assert tokens('    debug ["m"] || debug_value 5') == [
         ("debug", Engine.DEBUG), ('["m"]', Token.STRING), ("||", Token.SEPARATOR),
         ("debug_value", Engine.DEBUG), ("5", Token.NUMBER)]
+
+
+PIECES = [*" \t#|,.:[]{}\"@-0x1bavdlopjm_e\\", "add ", "nop ", "debug "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_any_line_lexes_into_ordered_tokens(line: str) -> None:
+    tokens = lex(line)
+    ends = [0, *[position for token in tokens for position in (token.start, token.end)]]
+    assert ends == sorted(ends) and ends[-1] <= len(line)
+    assert all(token.start < token.end for token in tokens)
