@@ -1,9 +1,12 @@
-"""Syntax highlighting of `.vasm` text, one line at a time, without a parser.
+"""Syntax highlighting of `.vasm` text, one line at a time, with the assembler's own lexer.
 
 The editor colours every keystroke, and a half-typed line is still worth
-colouring, so this is a forgiving lexer rather than the assembler: it finds
-comments, labels, directives, mnemonics (coloured by the engine the op table
-gives them), numbers, strings and names. Errors are the assembler's job.
+colouring, so this colours the tokens of `machine.vasm.lexer.lex`, which
+reads a line as the assembler does but keeps going where the assembler would
+stop: what it colours as a number, a name or a label is what the assembler
+reads as one, and what the assembler refuses (`0b101`) is marked. Mnemonics
+are coloured by the engine the op table gives them. Errors are the
+assembler's job.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from machine.isa import BY_MNEMONIC, Engine
-from machine.vasm.syntax import ENGINE_BY_NAME, NOP
+from machine.isa import Engine
+from machine.vasm.lexer import Lexeme, lex
+from machine.vasm.syntax import LABEL_RE, SPACE
 
 
 class Token(StrEnum):
@@ -29,6 +33,8 @@ class Token(StrEnum):
     SEPARATOR = "separator"
     NAME = "name"
     UNKNOWN_OP = "unknown op"
+    INVALID = "invalid"
+    """What the assembler does not read there, such as `0b101`."""
 
 
 Kind = Token | Engine
@@ -41,75 +47,38 @@ class Span:
     token: Kind
 
 
-_PATTERNS = re.compile(r"""
-    (?P<string>"(?:[^"\\]|\\.)*"?)
-  | (?P<comment>\#.*)
-  | (?P<separator>\|\|)
-  | (?P<directive>\.[A-Za-z_]\w*)
-  | (?P<number>-?(?:0[xX][0-9A-Fa-f]+|0[bB][01]+|\d+)\b)
-  | (?P<word>[A-Za-z_][\w.]*)
-  | (?P<colon>:)
-""", re.VERBOSE)
-
-
-def _kind_of_mnemonic(word: str) -> Kind:
-    if word == NOP:
-        return Token.DIRECTIVE
-    spec = BY_MNEMONIC.get(word)
-    return spec.engine if spec is not None else Token.UNKNOWN_OP
+_PLAIN: dict[Lexeme, Token] = {
+    Lexeme.COMMENT: Token.COMMENT, Lexeme.LABEL: Token.LABEL, Lexeme.TARGET: Token.LABEL,
+    Lexeme.DIRECTIVE: Token.DIRECTIVE, Lexeme.UNKNOWN_OP: Token.UNKNOWN_OP,
+    Lexeme.NUMBER: Token.NUMBER, Lexeme.NAME: Token.NAME, Lexeme.JSON: Token.STRING,
+    Lexeme.SEPARATOR: Token.SEPARATOR, Lexeme.BAD: Token.INVALID,
+}
 
 
 def line_spans(line: str, labels: Iterable[str] = ()) -> list[Span]:
-    """Spans of one line, in order; `labels` (names defined as labels) colour jump targets."""
+    """Spans of one line, in order; `labels` (names defined as labels) colour a scratch name
+    operand that is one as a label (jump targets are coloured as labels anyway)."""
     label_names = labels if isinstance(labels, set | frozenset) else set(labels)
-    spans: list[Span] = []
-    expect_op = True
-    after_nop = False
-    pending_word: re.Match[str] | None = None
-
-    def flush_word(as_label: bool) -> None:
-        nonlocal pending_word, expect_op, after_nop
-        if pending_word is None:
-            return
-        word = pending_word.group()
-        token: Kind
-        if as_label:
-            token = Token.LABEL
-        elif expect_op:
-            token = _kind_of_mnemonic(word)
-            expect_op = False
-            after_nop = word == NOP
-        elif after_nop and word in ENGINE_BY_NAME:
-            token = ENGINE_BY_NAME[word]
+    spans = []
+    for token in lex(line):
+        kind: Kind
+        if token.engine is not None:  # a mnemonic, a debug entry, the engine of `nop ENGINE`
+            kind = token.engine
+        elif token.kind is Lexeme.PSEUDO:  # `nop`
+            kind = Token.DIRECTIVE
+        elif token.kind is Lexeme.NAME and line[token.start:token.end] in label_names:
+            kind = Token.LABEL
         else:
-            token = Token.LABEL if word in label_names else Token.NAME
-        spans.append(Span(pending_word.start(), pending_word.end(), token))
-        pending_word = None
-
-    for match in _PATTERNS.finditer(line):
-        kind = match.lastgroup
-        if kind == "colon":
-            is_label = pending_word is not None and expect_op
-            if is_label:
-                spans.append(Span(pending_word.start(), match.end(), Token.LABEL))
-                pending_word = None
-            continue
-        flush_word(as_label=False)
-        if kind == "word":
-            pending_word = match
-            continue
-        if kind == "separator":
-            expect_op = True
-        elif kind == "directive":
-            expect_op = False
-        spans.append(Span(match.start(), match.end(), Token(kind)))
-    flush_word(as_label=False)
+            kind = _PLAIN[token.kind]
+        spans.append(Span(token.start, token.end, kind))
     return spans
 
 
-_LABEL_DEFINITION = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*:", re.MULTILINE)
+_LABELS_RE = re.compile(rf"^[{SPACE}]*((?:{LABEL_RE.pattern}[{SPACE}]*)+)", re.MULTILINE)
 
 
 def defined_labels(text: str) -> frozenset[str]:
-    """Names defined as labels anywhere in the text (so that jumps to them look like labels)."""
-    return frozenset(_LABEL_DEFINITION.findall(text))
+    """Names defined as labels anywhere in the text (the assembler's label pattern, at the
+    start of a line, one or several)."""
+    return frozenset(name for found in _LABELS_RE.finditer(text)
+                     for name in LABEL_RE.findall(found.group(1)))

@@ -15,13 +15,13 @@ file:line:column too through the `SourceMap` built here.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from machine.collector import collector_paused
-from machine.isa import OPS, Engine, Kind, OpSpec
+from machine.isa import Engine
 from machine.program import (
     Annotation,
     Bundle,
+    OpaqueDebug,
     Problem,
     Program,
     ProgramError,
@@ -34,15 +34,13 @@ from machine.text import quoted_token as shown
 from machine.vasm.layout import canonical_annotations
 from machine.vasm.names import Resolver, Unresolved
 from machine.vasm.reader import Code, Declaration, LineReader, Note, Written, operand_columns
-from machine.vasm.syntax import HEADER_RE, allocate
+from machine.vasm.syntax import DEBUG_VALUE, HEADER_RE, allocate
 
 MAX_PROBLEMS = 100
 """Stop after this many problems: the first ones are what a person reads."""
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _BUNDLES = Section.BUNDLES
-_JSON_OPS = frozenset(op.mnemonic for op in OPS if Kind.ANY in op.operands)
-"""Operations whose operands are JSON values, kept as they are (no names to resolve)."""
 
 Positions = tuple[tuple[int, int], ...]
 """(line, column) of each slot of a bundle, in `Bundle.slots` order."""
@@ -91,17 +89,28 @@ class _Assembler:
         if lines[-1] == "":
             lines.pop()  # the end of the last line, not a line
         start = self.read_header(lines)
-        read, known = self.reader.read, self.reader.read_lines
-        bundles, bundle_lines, pending = self.bundles, self.bundle_lines, self.pending
+        read = self.reader.read
+        starts: dict[str, Code] = {}
+        """The lines that begin a bundle (most lines), by text: a repeat costs one lookup."""
+        bundles, pending = self.bundles, self.pending
+        add_bundle, add_line = bundles.append, self.bundle_lines.append
         code_line, note = Code, Note  # local names are quicker; this runs for every line
         for number, text in enumerate(lines[start:], start + 1):
-            line = known.get(text) or read(text)
+            line = starts.get(text)
+            if line is None:
+                line = read(text)
+                if type(line) is code_line and line.begins:
+                    starts[text] = line
+            elif not pending:  # a repeat of a line that begins a bundle: most lines
+                add_bundle(line)
+                add_line(number)
+                continue
             if type(line) is code_line:
-                if line.begins:  # most lines
+                if line.begins:
                     if pending:
                         self.anchor(_BUNDLES, len(bundles))
-                    bundles.append(line)
-                    bundle_lines.append(number)
+                    add_bundle(line)
+                    add_line(number)
                 elif line.bar:
                     self.continuation(line, number)
                 else:
@@ -225,35 +234,20 @@ class _Assembler:
     def build(self, pieces: list[_Piece], resolver: Resolver
               ) -> tuple[Bundle, Positions] | None:
         """The bundle of its lines, or None after recording what failed."""
-        comments = [code.comment for _, code in pieces if code.comment is not None]
-        comment = "; ".join(comments) if comments else None
-        if len(pieces) == 1 and len(pieces[0][1].slots) == 1:  # most bundles: one slot
-            number, code = pieces[0]
-            engine, spec, args, column = code.slots[0]
-            if engine is not None and spec is not None:
-                resolved = self.resolve(spec, args, resolver)
-                if resolved is None:
-                    self.unresolved([(number, code, code.slots[0])], resolver)
-                    return None
-                slot = Slot(engine, spec.name, resolved)
-                return Bundle(((engine, (slot,)),), comment), ((number, column),)
+        if len(pieces) == 1:
+            comment = pieces[0][1].comment
+        else:
+            comments = [code.comment for _, code in pieces if code.comment is not None]
+            comment = "; ".join(comments) if comments else None
         groups: dict[Engine, tuple[list[Slot], list[tuple[int, int]]]] = {}
         """Per engine, in order of first appearance: its slots and where each is written."""
         failed: list[tuple[int, Code, Written]] = []
         bare = None
-        values, json_ops = resolver, _JSON_OPS
+        values, quick = resolver, Slot.quick
         for number, code in pieces:
             for written in code.slots:
                 engine, spec, args, column = written
-                if engine is None:
-                    bare = bare or (number, column)
-                    continue
-                group = groups.get(engine)
-                if group is None:
-                    group = groups[engine] = ([], [])
-                if spec is None:
-                    continue
-                if spec.mnemonic not in json_ops:
+                if spec is not None:  # nearly every slot
                     try:
                         # Unpacked, three or four operands resolve at a third of the cost
                         # of a map; most operations have them.
@@ -268,7 +262,19 @@ class _Assembler:
                     except Unresolved:
                         failed.append((number, code, written))
                         continue
-                group[0].append(Slot(engine, spec.name, args))
+                    slot = quick(engine, spec.name, args)
+                elif engine is None:
+                    bare = bare or (number, column)
+                    continue
+                elif args:  # a slot finished by the reader: a debug slot
+                    slot = args[0]
+                else:  # `nop ENGINE`
+                    groups.setdefault(engine, ([], []))
+                    continue
+                group = groups.get(engine)
+                if group is None:
+                    group = groups[engine] = ([], [])
+                group[0].append(slot)
                 group[1].append((number, column))
         if bare is not None and sum(len(code.slots) for _, code in pieces) > 1:
             self.problem("a bare 'nop' is an empty bundle and takes no other slots "
@@ -277,20 +283,19 @@ class _Assembler:
         if failed:
             self.unresolved(failed, resolver)
             return None
+        debug = groups.get(Engine.DEBUG)
+        if debug is not None and len(debug[0]) > 1:
+            for slot, place in zip(*debug, strict=True):
+                if isinstance(slot, OpaqueDebug) and slot.whole:
+                    self.problem(f"{DEBUG_VALUE} is the debug engine's whole value: no other "
+                                 "debug slot may share its bundle", *place)
+                    return None
+        if len(groups) == 1:  # most bundles of a kernel: one engine
+            [(engine, (slots, places))] = groups.items()
+            return Bundle(((engine, tuple(slots)),), comment), tuple(places)
         bundle = Bundle(tuple([(engine, tuple(slots)) for engine, (slots, _) in groups.items()]),
                         comment)
         return bundle, tuple([place for _, places in groups.values() for place in places])
-
-    @staticmethod
-    def resolve(spec: OpSpec, args: tuple[Any, ...], resolver: Resolver
-                ) -> tuple[Any, ...] | None:
-        """The operands with names resolved, or None if one does not resolve."""
-        if spec.mnemonic in _JSON_OPS:
-            return args
-        try:
-            return tuple(map(resolver.__getitem__, args))
-        except Unresolved:
-            return None
 
     def unresolved(self, failed: list[tuple[int, Code, Written]], resolver: Resolver) -> None:
         """Records why each operand of these slots that does not resolve does not."""

@@ -16,12 +16,23 @@ from collections import defaultdict
 from typing import Any
 
 from machine.isa import Engine, Kind, OpSpec
-from machine.program import Bundle, Problem, Program, ProgramError, Section, Slot, Symbol
+from machine.program import (
+    Bundle,
+    OpaqueDebug,
+    Problem,
+    Program,
+    ProgramError,
+    Section,
+    Slot,
+    Symbol,
+)
 from machine.takehome_json import JsonValueError, json_value
 from machine.vasm.layout import canonical_annotations
 from machine.vasm.syntax import (
     ARRAY,
     CONTINUATION,
+    DEBUG_ENTRY,
+    DEBUG_VALUE,
     HEADER_RE,
     INDENT,
     LINE_WIDTH,
@@ -29,6 +40,8 @@ from machine.vasm.syntax import (
     SCALAR,
     VECTOR,
     comment_line,
+    debug_entry,
+    debug_slot,
     first_fit,
     format_immediate,
     header_problem,
@@ -104,8 +117,23 @@ def _namer_for(program: Program | None) -> _Namer:
     return namer
 
 
+def _debug_text(slot: Slot) -> str:
+    """A debug slot that is not an operation of the table with its usual operands: its raw
+    entry (`debug X`), or the debug engine's whole value (`debug_value X`)."""
+    whole = isinstance(slot, OpaqueDebug) and slot.whole
+    entry = debug_entry(slot)
+    try:
+        text = json_literal(entry)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(entry)
+    return f"{DEBUG_VALUE if whole else DEBUG_ENTRY} {text}"
+
+
 def _slot_text(slot: Slot, namer: _Namer) -> str:
     spec = slot.spec
+    if slot.engine is Engine.DEBUG and (spec is None or len(slot.args) != spec.arity
+                                        or isinstance(slot, OpaqueDebug)):
+        return _debug_text(slot)
     if spec is None or len(slot.args) != spec.arity:
         kinds = [Kind.ANY] * len(slot.args)
         head = f"{slot.engine}:{slot.name}" if spec is None else spec.mnemonic
@@ -128,24 +156,46 @@ def format_slot(slot: Slot, program: Program | None = None) -> str:
 # --- checks: what the text cannot say -------------------------------------------
 
 
+def _json_problem(value: Any, what: str) -> str | None:
+    try:
+        if json_value(value) != value:
+            return f"{what} is not plain JSON: {value!r}"
+    except JsonValueError as error:
+        return f"{what}: {error}"
+    return None
+
+
 def _operand_problem(spec: OpSpec, k: int, value: Any) -> str | None:
     kind = spec.operands[k]
     if kind is Kind.ANY:
-        try:
-            if json_value(value) != value:
-                return f"operand {spec.operand_names[k]} is not plain JSON: {value!r}"
-        except JsonValueError as error:
-            return f"operand {spec.operand_names[k]}: {error}"
-        return None
+        return _json_problem(value, f"operand {spec.operand_names[k]}")
     if not _is_int(value):
         return f"operand {spec.operand_names[k]} must be an integer, not {value!r}"
     return None
+
+
+def _debug_problem(slot: Slot) -> str | None:
+    """Why `debug X` or `debug_value X` would not read back as this slot, or None."""
+    if not isinstance(slot, OpaqueDebug):
+        if not isinstance(slot.name, str):
+            return f"a debug slot's name must be a string, not {slot.name!r}"
+        return _json_problem(list(slot.args), "a debug slot's operands")
+    value = slot.value
+    if slot.whole and isinstance(value, list | tuple):
+        return "the debug engine's whole value is a list: its entries are slots"
+    if not slot.whole and debug_slot(value) != slot:
+        return f"the debug entry {value!r} would read back as another slot"
+    return _json_problem(value, "a debug entry")
 
 
 def _slot_problems(slot: Slot, engine: Engine) -> list[str]:
     spec = slot.spec
     if slot.engine is not engine:
         return [f"a {slot.engine} slot is listed under {engine}"]
+    if engine is Engine.DEBUG and (spec is None or isinstance(slot, OpaqueDebug)
+                                   or len(slot.args) != spec.arity):
+        problem = _debug_problem(slot)
+        return [problem] if problem else []
     if spec is None:
         return [f"unknown {engine} operation {slot.name!r} has no .vasm name"]
     if len(slot.args) != spec.arity:
@@ -210,6 +260,10 @@ def _problems(program: Program) -> list[Problem]:
             problems.append(Problem(problem, b))
         s = 0
         for engine, slots in bundle.groups:
+            if len(slots) > 1 and any(isinstance(slot, OpaqueDebug) and slot.whole
+                                      for slot in slots):
+                problems.append(Problem("the debug engine's whole value shares its bundle "
+                                        "with other debug slots", b, s, engine))
             for slot in slots:
                 problems.extend(Problem(m, b, s, engine) for m in _slot_problems(slot, engine))
                 s += 1

@@ -25,30 +25,33 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from machine.isa import BY_MNEMONIC, OPS, Engine, Kind, OpSpec
+from machine.program import OpaqueDebug, Slot
 from machine.takehome_json import JsonValueError, json_value, strict_decoder
 from machine.text import quoted_token as shown
 from machine.vasm.syntax import (
+    ADDRESS_RE,
     ARRAY,
+    DEBUG_ENTRY,
+    DEBUG_VALUE,
     DIRECTIVES,
     ENGINE_BY_NAME,
+    JSON_START,
+    LABEL_RE,
     NAME_RE,
     NOP,
+    OP_RE,
+    REF_RE,
+    SPACE,
+    TOKEN_RE,
     VECTOR,
     NumberTooLong,
     comment_text,
+    debug_slot,
     nearest,
     or_list,
     parse_int,
 )
 
-SPACE = " \t\f\v"
-"""The spaces of `.vasm`: other characters Python calls whitespace are not."""
-_OP_RE = re.compile(r"[^\s,|#\[\]{}\"]+")
-_TOKEN_RE = re.compile(r"[^\s,|#\[\]{}\"]+(?:\[[^\]]*\])?")
-_REF_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?")
-_LABEL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
-_ADDRESS_RE = re.compile(r"[^\s#]+")
-_JSON_START = "\"[{"
 _NUMBER_START = "-0123456789"
 _get = dict.__getitem__
 _SINGLE_BAR = "a single '|' separates nothing; slots are separated by '||'"
@@ -79,7 +82,8 @@ class Label:
 Written = tuple[Engine | None, OpSpec | None, tuple[Any, ...], int]
 """One slot as written: (engine, op, operands, column). A `nop` has no op (a bare `nop` no
 engine either); operands are ints, JSON values (debug operands), `Name`s and `Label`s.
-A plain tuple: a kernel has tens of thousands of slots."""
+A debug slot (its operands are JSON, with no names to resolve) has no op either, and its
+finished slot as its one operand. A plain tuple: a kernel has tens of thousands of slots."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,10 @@ _PLAIN_OPS = {op.mnemonic: (op, tuple(_plain_kind(kind) for kind in op.operands)
 operands are rare, those with JSON operands need the walk."""
 
 
+_JSON_ONLY = frozenset(op for op in OPS if op.operands and set(op.operands) == {Kind.ANY})
+"""Operations whose operands are all JSON values (debug slots): kept as written."""
+
+
 class _Operands(dict[str, Any]):
     """The value of each distinct operand text of one kind; KeyError where it is not plain."""
 
@@ -183,7 +191,7 @@ class _Operands(dict[str, Any]):
             except NumberTooLong:
                 return None
         if self.kind is _IMMEDIATE or not NAME_RE.fullmatch(token):
-            ref = _REF_RE.fullmatch(token)
+            ref = REF_RE.fullmatch(token)
             if self.kind is not _SCRATCH or ref is None or not ref.group(2):
                 return None
             try:
@@ -269,7 +277,7 @@ def _unknown_operation(word: str) -> str:
         return f"{message}; in .vasm it is {or_list(names)}"
     if word.lower() in BY_MNEMONIC:
         return f"{message}; did you mean {word.lower()}?"
-    close = nearest(word, [*BY_MNEMONIC, NOP])
+    close = nearest(word, [*BY_MNEMONIC, NOP, DEBUG_ENTRY, DEBUG_VALUE])
     return f"{message}; did you mean {or_list(close)}?" if close else message
 
 
@@ -308,9 +316,10 @@ class LineReader:
         self.vlen = vlen
         self.read_lines: dict[str, Line] = {}
         operands = {kind: _Operands(kind) for kind in (_SCRATCH, _IMMEDIATE, _TARGET)}
-        self.plain_ops = {mnemonic: (spec.engine, spec, tuple(operands[kind] for kind in kinds))
+        self.plain_ops = {mnemonic: (spec.engine, spec, tuple(operands[kind] for kind in kinds),
+                                     len(kinds))
                           for mnemonic, (spec, kinds) in _PLAIN_OPS.items()}
-        """By mnemonic: engine, op, and where each operand's value is looked up."""
+        """By mnemonic: engine, op, where each operand's value is looked up, and how many."""
 
     def read(self, text: str) -> Line:
         """What the line says; the same object for the same text."""
@@ -354,17 +363,18 @@ class LineReader:
         try:
             for piece in pieces:
                 body = piece.lstrip(SPACE)
-                column = offset + len(piece) - len(body) + 1
-                offset += len(piece) + 2
+                width = len(piece)
+                column = offset + width - len(body) + 1
+                offset += width + 2
                 mnemonic, _, rest = body.partition(" ")
-                engine, spec, values = ops[mnemonic]
+                engine, spec, values, arity = ops[mnemonic]
                 tokens = rest.split(",")
                 # Most operations have three or four operands: unpacked, they are read at a
                 # third of the cost of a map. (ValueError: another count of operands.)
-                if len(values) == 3:
+                if arity == 3:
                     (a, b, c), (value_a, value_b, value_c) = tokens, values
                     args = (value_a[a], value_b[b], value_c[c])
-                elif len(values) == 4:
+                elif arity == 4:
                     (a, b, c, d), (value_a, value_b, value_c, value_d) = tokens, values
                     args = (value_a[a], value_b[b], value_c[c], value_d[d])
                 elif len(tokens) == len(values):
@@ -386,7 +396,7 @@ class LineReader:
                 bar = scanner.column
                 scanner.pos += 2
             else:
-                while label := scanner.match(_LABEL_RE):
+                while label := scanner.match(LABEL_RE):
                     labels.append((label.group(1), label.start() + 1))
                     scanner.skip_space()
                 if labels and (scanner.at_end() or scanner.peek() == "#"):
@@ -449,7 +459,7 @@ class LineReader:
     @staticmethod
     def _address(scanner: _Scanner) -> int:
         column = scanner.column
-        token = scanner.match(_ADDRESS_RE)
+        token = scanner.match(ADDRESS_RE)
         if not token:
             raise LineError("expected a scratch address after '@'", column)
         address = _number(token.group(), column)
@@ -473,7 +483,7 @@ class LineReader:
 
     def _slot(self, scanner: _Scanner) -> Written:
         column = scanner.column
-        word = scanner.match(_OP_RE)
+        word = scanner.match(OP_RE)
         if not word:
             if scanner.at_end() or scanner.peek() == "#":
                 raise LineError("expected an operation after '||'", column)
@@ -482,12 +492,14 @@ class LineReader:
         if mnemonic == NOP:
             return _nop(scanner, column)
         spec = BY_MNEMONIC.get(mnemonic)
-        if spec is None:
+        if spec is None and mnemonic not in (DEBUG_ENTRY, DEBUG_VALUE):
             raise LineError(_unknown_operation(mnemonic), column)
         if not scanner.at_slot_end() and scanner.peek() not in SPACE:
             raise LineError(f"expected a space after {mnemonic!r}, not {scanner.shown()}",
                             scanner.column)
         operands = _operands(scanner)
+        if spec is None:
+            return _debug(mnemonic, operands, column)
         if len(operands) != spec.arity:
             if spec.arity == 0:
                 message = f"{mnemonic} takes no operands, not {len(operands)}"
@@ -497,6 +509,8 @@ class LineReader:
                            f"({names}), not {len(operands)}")
             raise LineError(message, column)
         args = tuple([_interpret(spec, k, operand) for k, operand in enumerate(operands)])
+        if spec in _JSON_ONLY:  # no names to resolve: the slot is finished
+            return (spec.engine, None, (Slot(spec.engine, spec.name, args),), column)
         return (spec.engine, spec, args, column)
 
 
@@ -512,6 +526,21 @@ def _nop(scanner: _Scanner, column: int) -> Written:
         found = f", not {shown(word.group())}" if word else ""
         raise LineError(f"nop takes an engine ({names}) or nothing{found}", engine_column)
     return (engine, None, (), column)
+
+
+def _debug(mnemonic: str, operands: list[_Operand], column: int) -> Written:
+    """`debug ENTRY` (a raw debug entry) or `debug_value VALUE` (the debug engine's value)."""
+    if len(operands) != 1:
+        raise LineError(f"{mnemonic} takes 1 operand (a JSON value), not {len(operands)}",
+                        column)
+    value = _json_operand(operands[0], f"{mnemonic}'s value")
+    if mnemonic == DEBUG_ENTRY:
+        return (Engine.DEBUG, None, (debug_slot(value),), column)
+    if type(value) is list:
+        raise LineError(f"debug_value takes a value that is not a list; a list is the debug "
+                        f"slots themselves: write its entries as '{DEBUG_ENTRY} ENTRY' slots",
+                        operands[0].column)
+    return (Engine.DEBUG, None, (OpaqueDebug(Engine.DEBUG, "", (value,), whole=True),), column)
 
 
 def _operands(scanner: _Scanner) -> list[_Operand]:
@@ -535,12 +564,12 @@ def _operands(scanner: _Scanner) -> list[_Operand]:
 
 def _operand(scanner: _Scanner) -> _Operand:
     column = scanner.column
-    if scanner.peek() in _JSON_START and not scanner.at_end():
+    if scanner.peek() in JSON_START and not scanner.at_end():
         value, end = _decode_json(scanner.text, scanner.pos)
         text = scanner.text[scanner.pos:end]
         scanner.pos = end
         return _Operand(text, column, value, is_json=True)
-    token = scanner.match(_TOKEN_RE)
+    token = scanner.match(TOKEN_RE)
     if not token and scanner.peek() == "|":
         raise LineError(_SINGLE_BAR, column)
     if not token:
@@ -555,20 +584,11 @@ def _interpret(spec: OpSpec, k: int, operand: _Operand) -> Any:
     where = f"operand {spec.operand_names[k]} of {spec.mnemonic}"
     text = operand.text
     if kind is Kind.ANY:
-        if operand.is_json:
-            return operand.json
-        try:
-            value, end = _decode_json(text, 0)
-        except LineError:
-            value, end = None, -1
-        if end != len(text):
-            raise LineError(f"expected a JSON value (number, \"string\", [list], true, false, "
-                            f"null) for {where}, not {shown(text)}", operand.column)
-        return value
+        return _json_operand(operand, where)
     number = None if operand.is_json else _number(text, operand.column)
     if number is not None:
         return number
-    ref = None if operand.is_json else _REF_RE.fullmatch(text)
+    ref = None if operand.is_json else REF_RE.fullmatch(text)
     if kind is Kind.IMMEDIATE or ref is None:
         raise LineError(f"expected {_expected(kind)} for {where}, not {shown(text)}",
                         operand.column)
@@ -584,8 +604,21 @@ def _interpret(spec: OpSpec, k: int, operand: _Operand) -> Any:
     return Name(ref.group(1), index)
 
 
+def _json_operand(operand: _Operand, where: str) -> Any:
+    if operand.is_json:
+        return operand.json
+    try:
+        value, end = _decode_json(operand.text, 0)
+    except LineError:
+        value, end = None, -1
+    if end != len(operand.text):
+        raise LineError(f"expected a JSON value (number, \"string\", [list], true, false, "
+                        f"null) for {where}, not {shown(operand.text)}", operand.column)
+    return value
+
+
 def operand_columns(text: str, column: int) -> list[int]:
     """Where the operands of the slot at `column` of a line begin (to locate a problem)."""
     scanner = _Scanner(text, column - 1)
-    scanner.match(_OP_RE)
+    scanner.match(OP_RE)
     return [operand.column for operand in _operands(scanner)]

@@ -8,11 +8,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from machine.isa import Engine
+from machine.program import OpaqueDebug, Slot
 from machine.text import quoted_token as shown
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+SPACE = " \t\f\v"
+"""The spaces of `.vasm`: other characters Python calls whitespace are not."""
+LABEL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
+"""A label definition, `name:`, at the start of a code line (several may follow each other)."""
+OP_RE = re.compile(r"[^\s,|#\[\]{}\"]+")
+"""The word that begins a slot: its mnemonic (or what stands where one should)."""
+TOKEN_RE = re.compile(r"[^\s,|#\[\]{}\"]+(?:\[[^\]]*\])?")
+"""An operand that is not a JSON literal: a number, `name` or `name[K]` (or a bad token)."""
+REF_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?")
+"""A name operand: `name` or `name[K]`."""
+ADDRESS_RE = re.compile(r"[^\s#]+")
+JSON_START = "\"[{"
+"""An operand that begins with one of these is a JSON literal."""
 _HEADER_KEY = r"[A-Za-z][A-Za-z0-9_-]*"
 HEADER_RE = re.compile(rf"#[ \t]*({_HEADER_KEY})[ \t]*:(?:[ \t]+(.*))?")
 """A header line: `# key: value` (or `# key:` with an empty value) at the top of the file."""
@@ -20,6 +35,13 @@ HEADER_RE = re.compile(rf"#[ \t]*({_HEADER_KEY})[ \t]*:(?:[ \t]+(.*))?")
 NOP = "nop"
 """`nop` is an empty bundle; `nop ENGINE` makes an engine present with no slots."""
 ENGINE_BY_NAME = {engine.value: engine for engine in Engine}
+
+DEBUG_ENTRY = "debug"
+"""`debug X`: one entry of the debug engine's list as the take-home holds it, X its JSON.
+The take-home's machine never looks inside a debug entry, so any value is one; `comment`,
+`compare` and `vcompare` with their usual operands are the same entries written plainly."""
+DEBUG_VALUE = "debug_value"
+"""`debug_value X`: the debug engine's whole value when it is not a list (`{"debug": 5}`)."""
 
 SCALAR, VECTOR, ARRAY = "scalar", "vector", "array"
 DIRECTIVES = (SCALAR, VECTOR, ARRAY)
@@ -58,6 +80,19 @@ def parse_int(token: str) -> int | None:
         raise NumberTooLong(f"the number {shown(token)} is too long (at most "
                             f"{MAX_NUMBER_CHARS} characters)")
     return int(token, base)
+
+
+def debug_slot(entry: Any) -> Slot:
+    """The slot of a raw debug entry: `[name, operand...]` is a named one, anything else is
+    kept whole (as machine.takehome_json reads the take-home's form)."""
+    if type(entry) is list and entry and type(entry[0]) is str:
+        return Slot(Engine.DEBUG, entry[0], tuple(entry[1:]))
+    return OpaqueDebug(Engine.DEBUG, "", (entry,))
+
+
+def debug_entry(slot: Slot) -> Any:
+    """The raw entry of a debug slot, as `debug X` writes it: `debug_slot`'s inverse."""
+    return slot.value if isinstance(slot, OpaqueDebug) else [slot.name, *slot.args]
 
 
 def or_list(words: list[str]) -> str:
