@@ -65,6 +65,15 @@ def _lanes(s: int, into: int | None, add: Callable[[int, int, int], None]) -> in
     return into
 
 
+def _next_trip(b: Builder, pointers: tuple[int, ...], step: int, left: int, one: int,
+               label: str = "loop") -> None:
+    """The end of a counted loop trip: step the pointers, count down, jump back."""
+    for pointer in pointers:
+        b.add(pointer, pointer, step)
+    b.sub(left, left, one)
+    b.cond_jump(left, label)
+
+
 # --- 1. no-alu: add up 64 words with no scalar unit ------------------------------------
 
 
@@ -253,7 +262,7 @@ def _four_lanes() -> list[Generated]:
         if looped:
             left = b.scalar("left")
             b.const(left, 16 // unroll)
-        offsets = {4 * i: b.constant(4 * i) for i in range(1, unroll + (unroll == 1))}
+        offsets = {4 * i: b.constant(4 * i) for i in range(1, max(unroll, 4))}
         b.vload(cols[0], zero)
         for j in range(1, 4):
             b.vload(cols[j], offsets[4 * j] if 4 * j in offsets else b.constant(4 * j))
@@ -293,11 +302,8 @@ def _four_lanes() -> list[Generated]:
         for _, y, _, _, to in stores:
             b.vstore(to, y)
         if looped:
-            step = offsets.get(4 * unroll) or b.constant(4 * unroll)
-            b.add(p, p, step)
-            b.add(q, q, step)
-            b.sub(left, left, b.constant(1))
-            b.cond_jump(left, "loop")
+            step = offsets[4 * unroll] if 4 * unroll in offsets else b.constant(4 * unroll)
+            _next_trip(b, (p, q), step, left, b.constant(1))
         shape = "straight line" if not looped else f"loop of {unroll} vectors a trip"
         yield f"{formula}-unroll-{unroll}", f"{formula} formula, {shape}", b
 
@@ -376,10 +382,7 @@ def _one_load() -> list[Generated]:
                 b.add(to, q, a[8 * k])
             b.vstore(to, v[0])
         if looped:
-            b.add(p, p, a[8 * unroll])
-            b.add(q, q, a[8 * unroll])
-            b.sub(left, left, a[1])
-            b.cond_jump(left, "loop")
+            _next_trip(b, (p, q), a[8 * unroll], left, a[1])
         shape = "straight line" if not looped else f"loop of {unroll} groups a trip"
         yield f"three-loads-unroll-{unroll}", f"three vloads per eight sums, {shape}", b
 
@@ -459,10 +462,7 @@ def _one_load() -> list[Generated]:
             if k:
                 b.add(to, q, a[8 * k])
             b.vstore(to, t[k])
-        b.add(p, p, a[8 * unroll])
-        b.add(q, q, a[8 * unroll])
-        b.sub(left, left, one)
-        b.cond_jump(left, "loop")
+        _next_trip(b, (p, q), a[8 * unroll], left, one)
         yield f"window-unroll-{unroll}", f"sliding window, {unroll} vectors a trip", b
 
     out = []
@@ -481,6 +481,33 @@ def _one_load() -> list[Generated]:
 # --- 5. forty-words: a polynomial with 40 scratch words ---------------------------------
 
 
+def _horner_pointers(b: Builder, trips: int) -> tuple[int, int, int, int, int]:
+    """p at x, q at y, the step 8 and, for a loop of `trips` (0: none), its counter and
+    1; the loop's label is placed last."""
+    p, q, eight = b.scalar("p"), b.scalar("q"), b.scalar("eight")
+    b.const(p, 8)
+    b.const(q, 72)
+    b.const(eight, 8)
+    if not trips:
+        return p, q, eight, -1, -1
+    left, one = b.scalar("left"), b.scalar("one")
+    b.const(left, trips)
+    b.const(one, 1)
+    b.label("loop")
+    return p, q, eight, left, one
+
+
+def _advance(b: Builder, pointers: tuple[int, int], step: int, left: int, one: int,
+             last: bool) -> None:
+    """After one vector of a trip: step the pointers, and after the trip's last vector
+    count down and jump back (in a loop: `left` >= 0) or nothing (a straight line)."""
+    if not last:
+        for pointer in pointers:
+            b.add(pointer, pointer, step)
+    elif left >= 0:
+        _next_trip(b, pointers, step, left, one)
+
+
 def _forty_words() -> list[Generated]:
     def vectors(unroll: int, fused: bool, from_memory: bool) -> Recipe:
         """Horner on a vector of x at a time, `unroll` vectors a trip (8: a straight line),
@@ -490,19 +517,11 @@ def _forty_words() -> list[Generated]:
         zero = b.scalar("zero")  # never written: address 0
         x, acc, t = b.vector("x"), b.vector("acc"), b.vector("t")
         c = None if from_memory else b.vector("c")
-        p, q, eight = b.scalar("p"), b.scalar("q"), b.scalar("eight")
         k = b.scalar("k") if from_memory else None
         looped = unroll < 8
         if c is not None:
             b.vload(c, zero)
-        b.const(p, 8)
-        b.const(q, 72)
-        b.const(eight, 8)
-        if looped:
-            left, one = b.scalar("left"), b.scalar("one")
-            b.const(left, 8 // unroll)
-            b.const(one, 1)
-            b.label("loop")
+        p, q, eight, left, one = _horner_pointers(b, 8 // unroll if looped else 0)
 
         def coefficient(into: int, j: int) -> None:
             if k is None:
@@ -512,7 +531,7 @@ def _forty_words() -> list[Generated]:
                 b.load(into, k)
                 b.vbroadcast(into, into)
 
-        for _ in range(unroll):
+        for repeat in range(unroll):
             b.vload(x, p)
             coefficient(acc, 7)
             for j in range(6, -1, -1):
@@ -523,11 +542,7 @@ def _forty_words() -> list[Generated]:
                     b.vmul(acc, acc, x)
                     b.vadd(acc, acc, t)
             b.vstore(q, acc)
-            b.add(p, p, eight)
-            b.add(q, q, eight)
-        if looped:
-            b.sub(left, left, one)
-            b.cond_jump(left, "loop")
+            _advance(b, (p, q), eight, left, one, last=repeat == unroll - 1)
         shape = "straight line" if not looped else f"loop of {unroll} vectors a trip"
         step = "multiply_add" if fused else "vmul and vadd"
         source = "loaded from memory" if from_memory else "from a vector"
@@ -539,17 +554,10 @@ def _forty_words() -> list[Generated]:
         b = _builder("forty-words")
         zero = b.scalar("zero")  # never written: address 0
         c, x, y = b.vector("c"), b.vector("x"), b.vector("y")
-        p, q, eight = b.scalar("p"), b.scalar("q"), b.scalar("eight")
         b.vload(c, zero)
-        b.const(p, 8)
-        b.const(q, 72)
-        b.const(eight, 8)
-        if looped:
-            left, one = b.scalar("left"), b.scalar("one")
-            b.const(left, 8)
-            b.const(one, 1)
-            b.label("loop")
-        for _ in range(1 if looped else 8):
+        p, q, eight, left, one = _horner_pointers(b, 8 if looped else 0)
+        repeats = 1 if looped else 8
+        for repeat in range(repeats):
             b.vload(x, p)
             for lane in range(8):
                 b.mul(y + lane, c + 7, x + lane)
@@ -558,11 +566,7 @@ def _forty_words() -> list[Generated]:
                     if j:
                         b.mul(y + lane, y + lane, x + lane)
             b.vstore(q, y)
-            b.add(p, p, eight)
-            b.add(q, q, eight)
-        if looped:
-            b.sub(left, left, one)
-            b.cond_jump(left, "loop")
+            _advance(b, (p, q), eight, left, one, last=repeat == repeats - 1)
         yield (f"lanes-{'loop' if looped else 'straight'}",
                f"alu Horner on the lanes of each vector, {'loop' if looped else 'straight line'}",
                b)
@@ -597,10 +601,7 @@ def _forty_words() -> list[Generated]:
             if j:
                 b.add_imm(at[j], q, j)
             b.store(at[j] if j else q, y[j])
-        b.add(p, p, step)
-        b.add(q, q, step)
-        b.sub(left, left, one)
-        b.cond_jump(left, "loop")
+        _next_trip(b, (p, q), step, left, one)
         yield f"words-unroll-{unroll}", f"alu Horner a word at a time, {unroll} a trip", b
 
     out = []
@@ -638,9 +639,7 @@ def _vector_sum(b: Builder, base: int, vectors: int, unroll: int, tag: str = "")
     for j in range(unroll):
         b.vadd(s[j], s[j], x[j])
     if looped:
-        b.add(base, base, step)
-        b.sub(left, left, one)
-        b.cond_jump(left, f"loop{tag}")
+        _next_trip(b, (base,), step, left, one, f"loop{tag}")
     width = unroll
     while width > 1:
         width //= 2
@@ -745,7 +744,7 @@ def _no_multiply() -> list[Generated]:
              for n, v in _POPCOUNT_CONSTANTS.items()}
         p, q = b.scalar("p"), b.scalar("q")
         b.const(q, 64)
-        step = b.constant(width * unroll)
+        step = b.constant(width * unroll) if looped else -1
         if looped:
             left = b.scalar("left")
             b.const(left, per // unroll)
@@ -765,10 +764,7 @@ def _no_multiply() -> list[Generated]:
                 b.add(at[j], q, b.constant(width * j))
             b.emit("vstore" if vector else "store", at[j] if j else q, regs[j]["x"])
         if looped:
-            b.add(p, p, step)
-            b.add(q, q, step)
-            b.sub(left, left, k["s1"] if not vector else b.constant(1))
-            b.cond_jump(left, "loop")
+            _next_trip(b, (p, q), step, left, k["s1"] if not vector else b.constant(1))
         what = "vectors" if vector else "words"
         shape = "straight line" if not looped else f"loop of {unroll} {what} a trip"
         yield (f"{'vector' if vector else 'scalar'}-unroll-{unroll}",
@@ -796,10 +792,7 @@ def _no_multiply() -> list[Generated]:
         b.sub(steps, steps, unit)
         b.cond_jump(steps, "bits")
         b.vstore(q, count)
-        b.add(p, p, eight)
-        b.add(q, q, eight)
-        b.sub(left, left, unit)
-        b.cond_jump(left, "word")
+        _next_trip(b, (p, q), eight, left, unit, "word")
         yield f"bits-unroll-{unroll}", f"one bit of eight words a step, {unroll} steps a trip", b
 
     out = []
@@ -828,13 +821,14 @@ def _apply(b: Builder, op: int, acc: int, arg: int, zero: int) -> None:
 
 
 def _interpreter() -> list[Generated]:
-    def prologue(b: Builder) -> dict[str, int]:
+    def prologue(b: Builder, counted: bool = True) -> dict[str, int]:
         r = {n: b.scalar(n) for n in ("zero", "one", "pc", "pa", "left", "acc", "op", "arg")}
         b.load(r["acc"], r["zero"])
         b.const(r["one"], 1)
         b.const(r["pc"], 1)
         b.const(r["pa"], 25)
-        b.const(r["left"], 24)
+        if counted:
+            b.const(r["left"], 24)
         return r
 
     def fetch(b: Builder, r: dict[str, int]) -> None:
@@ -913,11 +907,11 @@ def _interpreter() -> list[Generated]:
         written after the last op stops the run; `merged`: likewise, and each handler
         fetches the next op itself."""
         b = _builder("interpreter")
-        r = prologue(b)
+        counted = style.startswith("counted")
+        r = prologue(b, counted)
         h, t = b.scalar("h"), b.scalar("t")
         result = b.constant(49)
         b.const(h, "stop")
-        counted = style.startswith("counted")
         if not counted:
             at = b.constant(25)
             b.load(r["op"], r["pc"])
@@ -1082,7 +1076,7 @@ def _scatter() -> list[Generated]:
         pd, px = b.scalar("pd"), b.scalar("px")
         per = 64 // width
         looped = unroll < per
-        step = b.constant(width * unroll)
+        step = b.constant(width * unroll) if looped else -1
         b.const(pd, 64)
         b.const(px, 128)
         if looped:
