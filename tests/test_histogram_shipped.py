@@ -21,7 +21,7 @@ from machine.loader import load_program
 
 
 def claimed_point(entry: PuzzleEntry, path: Path) -> Point:
-    program = load_program(path)
+    program = load_program(path, entry.puzzle.machine.vlen)
     claims = claimed_scores(program)
     if all(metric in claims for metric in entry.puzzle.metrics):
         return Point(content_hash(program), claims)
