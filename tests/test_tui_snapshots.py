@@ -24,18 +24,11 @@ import pytest
 from textual.widgets import TextArea
 from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle
 
-from game import scoring
 from game.player_solutions import PlayerSolutions
 from game.tui.app import VliwApp
 
 SNAPSHOTS = Path(__file__).parent / "tui_snapshots"
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def fixed_robustness_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fresh seeds are random by design; the results screen prints them."""
-    monkeypatch.setattr(scoring, "fresh_seeds", lambda count: list(range(7, 7 + count)))
 
 
 def svg_text(svg: str) -> list[str]:

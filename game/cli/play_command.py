@@ -52,5 +52,18 @@ def run_play(args: argparse.Namespace) -> int:
 
     context = GameContext(home=home, extra_packs=[Path(p) for p in args.pack])
     context.catalog = catalog
-    VliwApp(context).run()
-    return 0
+    app = VliwApp(context)
+    app.run()
+    return exit_status(app.return_code, home)
+
+
+def exit_status(return_code: int | None, home: Path) -> int:
+    """0 after a normal quit; after a crash (Textual has printed the traceback), 3 and a word
+    on where the player's work is, so nobody fears it lost."""
+    if not return_code:
+        return 0
+    from game.player_solutions import PlayerSolutions
+
+    print(f"vliw play stopped on an internal error (above). Your solutions are saved in"
+          f" {PlayerSolutions.in_home(home).root}; please report the error.", file=sys.stderr)
+    return 3

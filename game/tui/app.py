@@ -41,9 +41,11 @@ class VliwApp(App[None]):
         self.push_screen(BrowserScreen(self.context))
 
     def open_puzzle(self, puzzle_id: str) -> None:
-        """Open a puzzle's editor on top of whatever is shown."""
+        """Open a puzzle's editor over the browser, in place of any puzzle shown before."""
         from game.tui.screens.puzzle import PuzzleScreen
 
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
+            self.pop_screen()
         self.push_screen(PuzzleScreen(self.context, puzzle_id))
 
     def action_manual(self) -> None:

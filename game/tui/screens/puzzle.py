@@ -95,6 +95,7 @@ class PuzzleScreen(Screen[None]):
                 yield Label("Solutions")
                 yield ListView(id="solutions")
             with Vertical(id="editor-pane"):
+                yield CodeView(id="large-view")
                 yield self._editor
                 yield Static(id="problems")
                 yield ProgressBar(total=None, show_eta=False, id="run-progress")
@@ -108,7 +109,11 @@ class PuzzleScreen(Screen[None]):
         if not names:
             names = [solutions.new(self.puzzle_id, starter_text(self.puzzle_id))]
         await self._show_solution_list(solutions.most_recent(self.puzzle_id) or names[0])
-        self.editor.focus()
+        self.focus_code()
+
+    def focus_code(self) -> None:
+        """The editor, or the read-only listing of a text too long to edit."""
+        (self.editor if self.editable else self.query_one("#large-view")).focus()
 
     @property
     def editor(self) -> AsmEditor:
@@ -154,21 +159,20 @@ class PuzzleScreen(Screen[None]):
     def solution_chosen(self, event: ListView.Selected) -> None:
         if isinstance(event.item, SolutionItem) and event.item.solution != self.solution:
             self.open_solution(event.item.solution)
-            self.editor.focus()
+            self.focus_code()
 
     def _show_text(self, text: str) -> None:
         """Into the editor; a text too long to edit goes to a read-only listing instead."""
         editor = self.editor
-        for old in self.query("#large-view"):
-            old.remove()
+        listing = self.query_one("#large-view", CodeView)
         self.editable = text.count("\n") < MAX_EDITABLE_LINES
         editor.display = self.editable
+        listing.display = not self.editable
         editor.load_text(text if self.editable else "")
         editor.move_cursor(editor.document.end)
+        listing.load_text("" if self.editable else text)
         self._large_text = "" if self.editable else text
         if not self.editable:
-            listing = CodeView(text, id="large-view")
-            self.query_one("#editor-pane").mount(listing, before=0)
             listing.focus()
             self.notify(f"{self.solution} has {text.count(chr(10)):,} lines, more than can be"
                         " edited here: it is shown read-only. Run and Debug work as usual.",

@@ -60,12 +60,20 @@ class CodeView(ScrollView, can_focus=True):
         def control(self) -> CodeView:
             return self.code_view
 
-    def __init__(self, text: str, *, id: str | None = None):
+    def __init__(self, text: str = "", *, id: str | None = None):
         super().__init__(id=id)
+        self.load_text(text)
+
+    def load_text(self, text: str) -> None:
+        """Show another text in the same widget (marks cleared, cursor on the first line)."""
         self.lines = text.splitlines() or [""]
         self._number_width = len(str(len(self.lines)))
         widest = max(len(line) for line in self.lines)
         self.virtual_size = Size(self.gutter_width + widest + 1, len(self.lines))
+        self.marks = LineMarks()
+        self.cursor_line = 1
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
 
     @property
     def gutter_width(self) -> int:
