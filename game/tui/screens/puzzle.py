@@ -16,25 +16,39 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.widgets import (
+    Footer,
+    Header,
+    Label,
+    ListItem,
+    ListView,
+    Markdown,
+    OptionList,
+    ProgressBar,
+    Static,
+)
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from game.player_solutions import SolutionError, check_name
 from game.tui.assembly import Assembly, assemble
 from game.tui.context import GameContext
 from game.tui.screens.dialogs import ConfirmDialog, NameDialog
+from game.tui.statement_text import statement_markdown
 from game.tui.widgets.asm_editor import MAX_EDITABLE_LINES, AsmEditor
 from game.tui.widgets.code_view import CodeView
 from game.tui.widgets.run_report import failure_text
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from game.catalog import PuzzleEntry
     from game.scoring import Report
     from game.store import Recorded
-    from machine.program import Program
+    from machine.program import Problem, Program
 
 AUTOSAVE_AFTER = 0.5
 """Seconds from the first unsaved keystroke to the save: the most typing a kill can lose."""
@@ -50,23 +64,41 @@ def starter_text(puzzle_id: str) -> str:
 
 
 class SolutionItem(ListItem):
-    def __init__(self, name: str):
-        super().__init__(Label(name))
+    """A solution's name, and its primary score if it has passed."""
+
+    def __init__(self, name: str, metric: str, scores: Mapping[str, int] | None):
+        super().__init__(Label(self.label(name, metric, scores)))
         self.solution = name
+
+    @staticmethod
+    def label(name: str, metric: str, scores: Mapping[str, int] | None) -> Text:
+        text = Text(name)
+        if scores is not None and metric in scores:
+            text.append(f"\n  {scores[metric]:,} {metric}", style="dim")
+        return text
+
+    def show_scores(self, metric: str, scores: Mapping[str, int] | None) -> None:
+        self.query_one(Label).update(self.label(self.solution, metric, scores))
 
 
 class PuzzleScreen(Screen[None]):
     """Solutions on the left, the editor on the right, problems and run results below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "run", "Run", priority=True,
+        Binding("ctrl+r", "run", "Run", priority=True, id="run",
                 tooltip="Validate on every test, as vliw check does"),
-        Binding("ctrl+g", "debug", "Debug", priority=True, tooltip="Step through a test"),
-        Binding("f4", "new", "New"),
-        Binding("f3", "copy", "Copy"),
-        Binding("f2", "rename", "Rename"),
-        Binding("f8", "delete", "Delete"),
-        Binding("escape", "back", "Back", priority=True),
+        Binding("ctrl+g", "debug", "Debug", priority=True, id="debug",
+                tooltip="Step through a test"),
+        Binding("ctrl+t", "toggle_statement", "Statement", id="statement", priority=True,
+                tooltip="Show or hide the puzzle's statement beside the code"),
+        Binding("ctrl+l", "focus_solutions", "Solutions", id="solutions", priority=True,
+                tooltip="The list of your solutions of this puzzle"),
+        Binding("f4", "new", "New", id="new-solution"),
+        Binding("f3", "copy", "Copy", id="copy-solution"),
+        Binding("f2", "rename", "Rename", id="rename-solution"),
+        Binding("f8", "delete", "Delete", id="delete-solution"),
+        Binding("escape", "back", "Back", priority=True, id="back",
+                tooltip="Back to the list of puzzles"),
     ]
 
     def __init__(self, context: GameContext, puzzle_id: str):
@@ -85,6 +117,7 @@ class PuzzleScreen(Screen[None]):
         self._editor = AsmEditor(id="editor")
         self.editable = True
         self._large_text = ""
+        self._located: list[Problem] = []
 
     # --- layout -----------------------------------------------------------------
 
@@ -98,12 +131,17 @@ class PuzzleScreen(Screen[None]):
                 yield CodeView(id="large-view")
                 yield self._editor
                 yield Static(id="problems")
+                yield OptionList(id="problem-list")
                 yield ProgressBar(total=None, show_eta=False, id="run-progress")
                 yield Static(id="report")
+            with VerticalScroll(id="statement-pane"):
+                yield Markdown(id="statement")
         yield Footer()
 
     async def on_mount(self) -> None:
         self.title = self.puzzle.title
+        self.query_one("#statement-pane").display = self.context.settings.statement
+        self._show_statement()
         solutions = self.context.solutions
         names = solutions.names(self.puzzle_id)
         if not names:
@@ -120,13 +158,52 @@ class PuzzleScreen(Screen[None]):
         # Kept from compose: saving on unmount still reads it once it has left the DOM.
         return self._editor
 
+    def _show_statement(self) -> None:
+        from game.store import StoreError
+
+        try:
+            best = {metric: b.value for metric, b in
+                    self.context.best_scores(self.puzzle_id).items()}
+        except StoreError:
+            best = {}
+        self.query_one("#statement", Markdown).update(statement_markdown(self.puzzle, best))
+
+    def action_toggle_statement(self) -> None:
+        """Show or hide the statement; the choice is kept for every puzzle and later games."""
+        settings = self.context.settings
+        settings.statement = not settings.statement
+        self.query_one("#statement-pane").display = settings.statement
+        problem = self.context.save_settings()
+        if problem:
+            self.notify(problem, severity="warning")
+
+    def action_focus_solutions(self) -> None:
+        self.query_one("#solutions", ListView).focus()
+
+    def _solution_scores(self) -> dict[str, Mapping[str, int]]:
+        from game.store import StoreError
+
+        try:
+            return self.context.solution_scores(self.puzzle_id)
+        except StoreError:
+            return {}
+
     async def _show_solution_list(self, selected: str) -> None:
-        """List the puzzle's solutions and open `selected`."""
+        """List the puzzle's solutions with their scores and open `selected`."""
         names = self.context.solutions.names(self.puzzle_id)
+        scores = self._solution_scores()
         listing = self.query_one("#solutions", ListView)
         await listing.clear()
-        await listing.extend(SolutionItem(name) for name in names)
+        metric = self.puzzle.primary_metric
+        await listing.extend(SolutionItem(name, metric, scores.get(name)) for name in names)
         self.open_solution(selected)
+
+    def on_screen_resume(self) -> None:
+        """Back from the results: the new scores in the list and the statement."""
+        scores = self._solution_scores()
+        for item in self.query(SolutionItem):
+            item.show_scores(self.puzzle.primary_metric, scores.get(item.solution))
+        self._show_statement()
 
     def _select_in_list(self, name: str) -> None:
         listing = self.query_one("#solutions", ListView)
@@ -189,6 +266,7 @@ class PuzzleScreen(Screen[None]):
             return
         if self.editor.text != self._saved_text and self._save_timer is None:
             self._save_timer = self.set_timer(AUTOSAVE_AFTER, self.save_now)
+        self._hide_report()  # it was about the text before this change
         self._schedule_assembly()
 
     def save_now(self) -> None:
@@ -245,6 +323,26 @@ class PuzzleScreen(Screen[None]):
         problems.set_class(not assembly.ok, "-error")
         problems.set_class(assembly.ok, "-ok")
         problems.update(Text(assembly.summary(self.config.vlen)))
+        listing = self.query_one("#problem-list", OptionList)
+        listing.clear_options()
+        located = [p for p in assembly.problems if p.line is not None]
+        listing.add_options(Option(f"line {p.line}:{p.column or 1}: {p.message}", id=str(i))
+                            for i, p in enumerate(located))
+        listing.set_class(len(located) > 1, "-shown")
+        self._located = located
+
+    @on(OptionList.OptionSelected, "#problem-list")
+    def jump_to_problem(self, event: OptionList.OptionSelected) -> None:
+        """Put the cursor where the chosen problem is."""
+        problem = self._located[event.option_index]
+        if self.editable and problem.line is not None:
+            self.editor.move_cursor((problem.line - 1, (problem.column or 1) - 1),
+                                    center=True)
+            self.editor.focus()
+        elif problem.line is not None:
+            listing = self.query_one("#large-view", CodeView)
+            listing.cursor_line = problem.line
+            listing.focus()
 
     # --- run -------------------------------------------------------------------------
 
