@@ -35,7 +35,8 @@ from machine.isa import Engine
 from machine.simulator import CoreStatus
 
 if TYPE_CHECKING:
-    from game.catalog import PuzzleEntry
+    from game.debug_target import DebugTarget
+    from game.pack import Puzzle
     from machine.program import Program
 
 STATE_NAMES = {CoreStatus.RUNNING: "ready", CoreStatus.PAUSED: "paused",
@@ -100,16 +101,17 @@ class DebuggerScreen(Screen[frozenset[int]]):
     busy: reactive[bool] = reactive(True)
     """True while a worker holds the session (preparing it, or a long run)."""
 
-    def __init__(self, entry: PuzzleEntry, program: Program, text: str,
-                 breakpoints: frozenset[int] = frozenset()):
+    def __init__(self, target: DebugTarget, text: str,
+                 breakpoints: frozenset[int] = frozenset(), puzzle: Puzzle | None = None):
         super().__init__()
-        self.entry = entry
-        self.puzzle = entry.puzzle
-        self.config = self.puzzle.machine_config()
-        self.program = program
+        self.target = target
+        self.puzzle = puzzle
+        """The puzzle being debugged, if any (the manual shows its machine)."""
+        self.config = target.config
+        self.program = target.program
         self.text = text
         self.breakpoints = breakpoints
-        self.seed_index = 0
+        self.test_index = 0
         self._prepared: _Prepared | None = None
         self._live: Timer | None = None
         self._stop_asked = False
@@ -138,23 +140,21 @@ class DebuggerScreen(Screen[frozenset[int]]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.puzzle.title
+        self.title = self.target.title
         self.sub_title = "debugger"
         listing = self.query_one("#listing", CodeView)
         listing.mark(labels=defined_labels(self.text), breakpoints=self.breakpoints)
         listing.focus()
-        self.prepare(self.seed_index)
+        self.prepare(self.test_index)
 
     @work(thread=True, exclusive=True, group="debug-prepare", exit_on_error=False)
-    def prepare(self, seed_index: int) -> _Prepared:
-        from game.inputs import generate_memory, layout
-
-        memory = generate_memory(self.puzzle, self.puzzle.scored_seeds[seed_index])
+    def prepare(self, test_index: int) -> _Prepared:
+        memory = self.target.image(test_index)
         session = DebugSession(self.program, memory, self.config)
         line_to_pc, bundle_lines = (self._prepared.line_to_pc, self._prepared.bundle_lines) \
             if self._prepared else line_map(self.program)
         regions = [Block(r.name + ("✓" if r.checked else ""), r.start, r.length)
-                   for r in layout(self.puzzle)]
+                   for r in self.target.regions]
         return _Prepared(session, line_to_pc, bundle_lines,
                          scratch_blocks(self.program, self.config.vlen),
                          blocks_covering(regions, len(memory)))
@@ -196,7 +196,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         if self._prepared is None:
             return
         session = self._prepared.session
-        seed = self.puzzle.scored_seeds[self.seed_index]
+        tests = self.target.tests
         if self.busy:
             state = "running…"
         elif session.fault is not None:
@@ -207,8 +207,8 @@ class DebuggerScreen(Screen[frozenset[int]]):
         status.append(f"cycle {session.cycle:,}", style="bold")
         status.append(f" · step {session.steps:,} · pc {session.pc(self.core)} · ")
         status.append(state, style="bold" if self.busy else "")
-        status.append(f"\nseed {seed} (test {self.seed_index + 1} of"
-                      f" {len(self.puzzle.scored_seeds)})", style="dim")
+        status.append(f"\n{tests[self.test_index]} (test {self.test_index + 1} of"
+                      f" {len(tests)})", style="dim")
         if self.config.n_cores > 1:
             status.append(f" · core {self.core} of {self.config.n_cores}", style="dim")
         self.query_one("#machine-status", Static).update(status)
@@ -221,7 +221,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         if action == "next_core":
             return self.config.n_cores > 1
         if action == "next_test":
-            return len(self.puzzle.scored_seeds) > 1
+            return len(self.target.tests) > 1
         return True
 
     def action_step(self) -> None:
@@ -239,9 +239,9 @@ class DebuggerScreen(Screen[frozenset[int]]):
         self._show_state()
 
     def action_next_test(self) -> None:
-        self.seed_index = (self.seed_index + 1) % len(self.puzzle.scored_seeds)
+        self.test_index = (self.test_index + 1) % len(self.target.tests)
         self.busy = True
-        self.prepare(self.seed_index)
+        self.prepare(self.test_index)
 
     def action_next_core(self) -> None:
         self.core = (self.core + 1) % self.config.n_cores

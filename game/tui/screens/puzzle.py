@@ -428,12 +428,13 @@ class PuzzleScreen(Screen[None]):
             self.notify("fix the problems first: the debugger runs a program that assembles",
                         severity="warning")
             return
+        from game.debug_target import DebugTarget
         from game.tui.screens.debugger import DebuggerScreen
 
         self.save_now()
         name = self.solution or ""
-        screen = DebuggerScreen(self.entry, assembly.program, text,
-                                self.breakpoints.get(name, frozenset()))
+        screen = DebuggerScreen(DebugTarget.of_puzzle(self.puzzle, assembly.program), text,
+                                self.breakpoints.get(name, frozenset()), self.puzzle)
 
         def keep_breakpoints(lines: frozenset[int] | None) -> None:
             if lines is not None:
