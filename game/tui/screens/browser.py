@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, Tree
+from textual.widgets import Header, LoadingIndicator, Markdown, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from game.tui.context import GameContext
 from game.tui.manual_text import limits_markdown
+from game.tui.widgets.footer import GameFooter
 
 if TYPE_CHECKING:
     from game.catalog import PuzzleEntry
@@ -73,7 +74,7 @@ class BrowserScreen(Screen[None]):
     """Packs, puzzles in play order, status and best scores."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", "Reload packs"),
+        Binding("r", "reload", "Reload packs", id="reload-packs"),
     ]
 
     def __init__(self, context: GameContext):
@@ -94,7 +95,7 @@ class BrowserScreen(Screen[None]):
                 yield Markdown(id="description")
                 yield Markdown(id="limits")
                 yield Static(id="preview")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "choose a puzzle"

@@ -23,12 +23,13 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from game.tui.debug_session import DebugSession, Stop
 from game.tui.highlight import defined_labels
 from game.tui.widgets.code_view import CodeView
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.slot_usage import SlotUsage
 from game.tui.widgets.word_grid import Block, WordGrid, blocks_covering, runs_of
 from machine.isa import Engine
@@ -84,17 +85,18 @@ class DebuggerScreen(Screen[frozenset[int]]):
     """Dismissed with the breakpoint lines, so the puzzle screen keeps them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "step", "Step"),
-        Binding("b", "step_back", "Back"),
-        Binding("c", "run('breakpoint')", "Continue"),
-        Binding("e", "run('end')", "End"),
-        Binding("r", "reset", "Reset"),
-        Binding("space,f9", "toggle_breakpoint", "Break"),
-        Binding("m", "toggle_view", "Memory", tooltip="Show scratch or memory"),
-        Binding("x", "toggle_hex", "Hex"),
-        Binding("t", "next_test", "Test"),
-        Binding("k", "next_core", "Core"),
-        Binding("escape", "close", "Close"),
+        Binding("s", "step", "Step", id="step"),
+        Binding("b", "step_back", "Back", id="step-back"),
+        Binding("c", "run('breakpoint')", "Continue", id="continue"),
+        Binding("e", "run('end')", "End", id="run-to-end"),
+        Binding("r", "reset", "Reset", id="reset"),
+        Binding("space,f9", "toggle_breakpoint", "Break", id="breakpoint"),
+        Binding("m", "toggle_view", "Memory", id="scratch-or-memory",
+                tooltip="Show scratch or memory"),
+        Binding("x", "toggle_hex", "Hex", id="hex"),
+        Binding("t", "next_test", "Test", id="next-test"),
+        Binding("k", "next_core", "Core", id="next-core"),
+        Binding("escape", "close", "Close", id="close"),
     ]
 
     core: reactive[int] = reactive(0)
@@ -137,7 +139,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
                         yield WordGrid(id="scratch")
                     with TabPane("Memory", id="memory-tab"):
                         yield WordGrid(id="memory")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.title = self.target.title

@@ -20,7 +20,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
-    Footer,
     Header,
     Label,
     ListItem,
@@ -40,6 +39,7 @@ from game.tui.screens.dialogs import ConfirmDialog, NameDialog
 from game.tui.statement_text import statement_markdown
 from game.tui.widgets.asm_editor import MAX_EDITABLE_LINES, AsmEditor
 from game.tui.widgets.code_view import CodeView
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.run_report import failure_text
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class PuzzleScreen(Screen[None]):
                 yield Static(id="report")
             with VerticalScroll(id="statement-pane"):
                 yield Markdown(id="statement")
-        yield Footer()
+        yield GameFooter()
 
     async def on_mount(self) -> None:
         self.title = self.puzzle.title

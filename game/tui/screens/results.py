@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.run_report import scores_line, tests_line
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class ResultsScreen(Screen[None]):
     """Shown after a passing run; escape returns to the editor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "app.pop_screen", "Back to the editor"),
+        Binding("escape,enter", "app.pop_screen", "Back to the editor", id="back"),
     ]
 
     def __init__(self, entry: PuzzleEntry, solution: str, report: Report,
@@ -83,7 +84,7 @@ class ResultsScreen(Screen[None]):
             yield Static(comparison_text(self.report, self.recorded, metrics))
             yield Static(marks_text(self.entry, self.report))
             yield Static(id="histograms")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.title = self.puzzle.title

@@ -28,7 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Header, Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from game.paths import atomic_write_text
@@ -48,6 +48,7 @@ from game.sandbox import (
 )
 from game.tui.assembly import Assembly, assemble, counted
 from game.tui.widgets.asm_editor import AsmEditor
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.word_grid import Block, WordGrid, blocks_covering
 from machine.config import MachineConfig
 from machine.simulator import Simulator
@@ -78,11 +79,13 @@ class SandboxScreen(Screen[None]):
     """Program on the left; machine, memory and the last run's result on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "run", "Run", priority=True, tooltip="Run to the end; nothing checked"),
-        Binding("ctrl+g", "debug", "Debug", priority=True, tooltip="Step through the run"),
-        Binding("ctrl+o", "from_puzzle", "From puzzle",
+        Binding("ctrl+r", "run", "Run", id="run", priority=True,
+                tooltip="Run to the end; nothing checked"),
+        Binding("ctrl+g", "debug", "Debug", id="debug", priority=True,
+                tooltip="Step through the run"),
+        Binding("ctrl+o", "from_puzzle", "From puzzle", id="from-puzzle",
                 tooltip="The machine and a test input of the puzzle the sandbox was opened over"),
-        Binding("escape", "close", "Close", priority=True),
+        Binding("escape", "close", "Close", id="close", priority=True),
     ]
 
     def __init__(self, home: Path, puzzle: Puzzle | None = None):
@@ -126,7 +129,7 @@ class SandboxScreen(Screen[None]):
                     yield WordGrid(id="sandbox-memory-grid")
                     yield Static("Scratch of core 0", classes="grid-title")
                     yield WordGrid(id="sandbox-scratch-grid")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.title = "Sandbox"
