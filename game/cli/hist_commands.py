@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from game.catalog import PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
 from game.cli.hist_args import MAX_WIDTH, MIN_WIDTH
+from game.cli.home_option import apply_home
 from game.cli.pack_commands import find_puzzle, open_catalog
 from game.histogram import Histogram, HistogramError, Point, Standing, pareto_front, read_histogram
 from game.histogram_build import (
@@ -66,6 +67,7 @@ ACTIONS = ("build", "merge", "rebuild")
 
 
 def run_hist(args: argparse.Namespace) -> int:
+    apply_home(args)
     action = args.target if args.target in ACTIONS else "show"
     _refuse_foreign_options(args, action)
     if action == "build":

@@ -11,11 +11,11 @@ asked for, so the other commands never pay for them.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from game.cli.common import CliError, add_pack_option
+from game.cli.home_option import add_home_option, apply_home
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,9 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "play", help="play in the terminal: browse puzzles, edit, run, debug",
         description="Play in the terminal. Your solutions and scores are saved in your data"
                     " folder (VLIW_HOME, or --home).")
-    parser.add_argument("--home", metavar="DIR",
-                        help="your data folder (default: $VLIW_HOME or the platform's usual"
-                             " place)")
+    add_home_option(parser)
     add_pack_option(parser)
     parser.set_defaults(func=run_play)
 
@@ -33,8 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_play(args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("needs an interactive terminal (stdin and stdout)")
-    if args.home:
-        os.environ["VLIW_HOME"] = str(Path(args.home).expanduser())
+    apply_home(args)
     from game.cli.pack_commands import open_catalog
     from game.paths import data_home, remove_stale_saves
     from game.player_solutions import PlayerSolutions
