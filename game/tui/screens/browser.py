@@ -29,6 +29,15 @@ if TYPE_CHECKING:
     from game.store import Best
 
 PREVIEW_WORDS = 8
+TREE_TITLE = 24
+"""Characters of a title the tree shows in full; longer ones show the part before a colon."""
+
+
+def tree_title(title: str, limit: int = TREE_TITLE) -> str:
+    """'Sapling' for 'Sapling: 8 walkers, 4 rounds, a tree of height 2' (the details pane
+    has the whole title); a title that fits, or has no colon, as it is."""
+    head, colon, _ = title.partition(": ")
+    return head if colon and len(title) > limit else title
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class PuzzleStatus:
     def label(self) -> Text:
         puzzle = self.entry.puzzle
         label = Text("✓ " if self.solved else "· ", style="bold green" if self.solved else "dim")
-        label.append(puzzle.title)
+        label.append(tree_title(puzzle.title))
         if self.solved:
             metric = puzzle.primary_metric
             best = self.best.get(metric)
@@ -136,7 +145,7 @@ class BrowserScreen(Screen[None]):
         for status in statuses.values():
             pack = status.entry.pack
             if pack.id not in pack_nodes:
-                pack_nodes[pack.id] = tree.root.add(Text(pack.pack.title, style="bold"),
+                pack_nodes[pack.id] = tree.root.add(Text(tree_title(pack.pack.title), style="bold"),
                                                     expand=True)
             pack_nodes[pack.id].add_leaf(status.label(), data=status.entry.id)
         for message in errors:
