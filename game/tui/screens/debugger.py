@@ -96,6 +96,8 @@ class DebuggerScreen(Screen[frozenset[int]]):
         Binding("x", "toggle_hex", "Hex", id="hex"),
         Binding("t", "next_test", "Test", id="next-test"),
         Binding("k", "next_core", "Core", id="next-core"),
+        Binding("w", "bottleneck", "What limits it", id="bottleneck",
+                tooltip="Per engine: slots used, the floor they force; the dependency chain"),
         Binding("escape", "close", "Close", id="close"),
     ]
 
@@ -325,6 +327,13 @@ class DebuggerScreen(Screen[frozenset[int]]):
                     Stop.CANCELLED: f"interrupted {cycle}"}
         if stop in messages:
             self.notify(messages[stop], timeout=2)
+
+    def action_bottleneck(self) -> None:
+        from game.tui.screens.bottleneck import BottleneckScreen
+
+        target, index = self.target, self.test_index
+        self.app.push_screen(BottleneckScreen(target.title, self.program, self.config,
+                                              lambda: target.image(index)))
 
     def watch_busy(self) -> None:
         self.refresh_bindings()

@@ -385,7 +385,7 @@ class PuzzleScreen(Screen[None]):
         recorded = self._record(name, program, report)
         from game.tui.screens.results import ResultsScreen
 
-        self.app.push_screen(ResultsScreen(self.entry, name, report, recorded))
+        self.app.push_screen(ResultsScreen(self.entry, name, report, recorded, program))
 
     def _record(self, name: str, program: Program, report: Report) -> Recorded | None:
         """Put a passing run in the player's score history (and learn the previous best)."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from game.catalog import PuzzleEntry
     from game.scoring import Report
     from game.store import Recorded
+    from machine.program import Program
 
 
 def comparison_text(report: Report, recorded: Recorded | None, metrics: list[str]) -> Text:
@@ -63,11 +64,14 @@ class ResultsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "app.pop_screen", "Back to the editor", id="back"),
+        Binding("w", "bottleneck", "What limits it", id="bottleneck",
+                tooltip="Per engine: slots used, the floor they force; the dependency chain"),
     ]
 
     def __init__(self, entry: PuzzleEntry, solution: str, report: Report,
-                 recorded: Recorded | None):
+                 recorded: Recorded | None, program: Program | None = None):
         super().__init__()
+        self.program = program
         self.entry = entry
         self.puzzle = entry.puzzle
         self.solution = solution
@@ -90,6 +94,19 @@ class ResultsScreen(Screen[None]):
         self.title = self.puzzle.title
         self.sub_title = "results"
         self._draw_histograms()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "bottleneck" or self.program is not None
+
+    def action_bottleneck(self) -> None:
+        from game.inputs import generate_memory
+        from game.tui.screens.bottleneck import BottleneckScreen
+
+        assert self.program is not None
+        puzzle = self.puzzle
+        self.app.push_screen(BottleneckScreen(
+            f"{puzzle.title}: {self.solution}", self.program, puzzle.machine_config(),
+            lambda: generate_memory(puzzle, puzzle.scored_seeds[0])))
 
     def on_resize(self) -> None:
         self._draw_histograms()
