@@ -64,6 +64,11 @@ class VliwApp(App[None]):
         """Open a puzzle's editor over the browser, in place of any puzzle shown before."""
         from game.tui.screens.puzzle import PuzzleScreen
 
+        needs = self.context.locked.get(puzzle_id)
+        if needs:
+            self.notify(f"{puzzle_id} is locked: solve {', '.join(needs)} first, or unlock"
+                        " every puzzle with u in the list of puzzles", severity="warning")
+            return
         while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
             self.pop_screen()
         self.push_screen(PuzzleScreen(self.context, puzzle_id))

@@ -32,6 +32,8 @@ class GameContext:
     extra_packs: Sequence[Path] = ()
     """Pack files from anywhere (`vliw play --pack FILE`), beside the shipped ones."""
     packs_dir: Path = PUZZLES_DIR
+    locked: dict[str, list[str]] = field(default_factory=dict)
+    """Puzzles not open yet -> what to solve first (worked out by the browser)."""
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -7,7 +7,7 @@ description, its machine's limits and a preview of one test input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Markdown, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from game.progress import locked
 from game.tui.context import GameContext
 from game.tui.manual_text import limits_markdown
 from game.tui.widgets.footer import GameFooter
@@ -44,6 +45,8 @@ def tree_title(title: str, limit: int = TREE_TITLE) -> str:
 class PuzzleStatus:
     entry: PuzzleEntry
     best: dict[str, Best]
+    needs: list[str] = field(default_factory=list)
+    """Puzzles to solve before this one opens; empty when it is open."""
 
     @property
     def solved(self) -> bool:
@@ -51,6 +54,8 @@ class PuzzleStatus:
 
     def label(self) -> Text:
         puzzle = self.entry.puzzle
+        if self.needs:
+            return Text(f"◌ {tree_title(puzzle.title)}", style="dim")
         label = Text("✓ " if self.solved else "· ", style="bold green" if self.solved else "dim")
         label.append(tree_title(puzzle.title))
         if self.solved:
@@ -84,6 +89,8 @@ class BrowserScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload packs", id="reload-packs"),
+        Binding("u", "unlock_all", "Unlock all", id="unlock-all",
+                tooltip="Open every puzzle, solved or not (again: back to the climb)"),
     ]
 
     def __init__(self, context: GameContext):
@@ -118,6 +125,16 @@ class BrowserScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load_packs()
 
+    def action_unlock_all(self) -> None:
+        settings = self.context.settings
+        settings.unlock_all = not settings.unlock_all
+        problem = self.context.save_settings()
+        if problem:
+            self.notify(problem, severity="warning")
+        self.notify("every puzzle is open" if settings.unlock_all else
+                    "puzzles open as you solve the ones before them", timeout=3)
+        self.load_packs()
+
     @work(thread=True, exclusive=True, group="packs")
     def load_packs(self) -> None:
         from game.store import StoreError
@@ -125,15 +142,20 @@ class BrowserScreen(Screen[None]):
         catalog = self.context.catalog
         _, pack_errors = catalog.load_all()
         errors = [str(error) for error in pack_errors]
-        statuses = {}
-        for entry in catalog.entries():
+        bests = {}
+        entries = list(catalog.entries())
+        for entry in entries:
             try:
-                best = self.context.best_scores(entry.id)
+                bests[entry.id] = self.context.best_scores(entry.id)
             except StoreError as error:  # a damaged score file hides scores, not puzzles
                 if str(error) not in errors:
                     errors.append(str(error))
-                best = {}
-            statuses[entry.id] = PuzzleStatus(entry, best)
+                bests[entry.id] = {}
+        closed = locked(entries, {name for name, best in bests.items() if best},
+                        self.context.settings.unlock_all)
+        self.context.locked = closed
+        statuses = {entry.id: PuzzleStatus(entry, bests[entry.id], closed.get(entry.id, []))
+                    for entry in entries}
         self.app.call_from_thread(self._show_packs, statuses, errors)
 
     def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
@@ -173,6 +195,9 @@ class BrowserScreen(Screen[None]):
         self.puzzle = puzzle
         bests = ", ".join(f"{best.value:,} {metric}" for metric, best in status.best.items())
         standing = f"**Solved.** Your best: {bests}." if status.solved else "*Not solved yet.*"
+        if status.needs:
+            standing = ("**Locked:** solve " + ", ".join(f"`{n}`" for n in status.needs)
+                        + " first (u unlocks every puzzle).")
         self.query_one("#description", Markdown).update(
             f"# {puzzle.title}\n\n`{entry.id}` · {standing} Enter opens it.\n\n"
             f"{puzzle.description}")
