@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "game.cli.machine_args",
     "game.cli.trace_args",
     "game.cli.play_command",
+    "game.cli.serve_command",
     "game.cli.hist_args",
 )
 """Modules with a `register(subparsers)` function, in help order.

@@ -11,6 +11,7 @@ asked for, so the other commands never pay for them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -29,19 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_play(args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    served = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # a page of `vliw serve`
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("needs an interactive terminal (stdin and stdout)")
     apply_home(args)
     from game.cli.pack_commands import open_catalog
-    from game.paths import data_home, remove_stale_saves
-    from game.player_solutions import PlayerSolutions
 
-    home = data_home()
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CliError(f"{home}: cannot use it as the data folder: {error}") from None
-    remove_stale_saves(PlayerSolutions.in_home(home).root)
+    home = prepare_home()
     catalog = open_catalog(args.pack)  # a broken --pack is a one-line error before the screen
 
     from game.tui.app import VliwApp
@@ -52,6 +47,20 @@ def run_play(args: argparse.Namespace) -> int:
     app = VliwApp(context)
     app.run()
     return exit_status(app.return_code, home)
+
+
+def prepare_home() -> Path:
+    """The data folder, made if needed, with saves a crash left half-written removed."""
+    from game.paths import data_home, remove_stale_saves
+    from game.player_solutions import PlayerSolutions
+
+    home = data_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CliError(f"{home}: cannot use it as the data folder: {error}") from None
+    remove_stale_saves(PlayerSolutions.in_home(home).root)
+    return home
 
 
 def exit_status(return_code: int | None, home: Path) -> int:
