@@ -114,3 +114,23 @@ async def test_manual(tmp_path: Path) -> None:
         await pilot.press("f1")
         await settle(pilot)
         check_snapshot(app, "manual", tmp_path)
+
+
+@run_async
+async def test_what_limits_it(tmp_path: Path) -> None:
+    app = app_with_solution(tmp_path, SOLUTION)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_puzzle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        check_snapshot(app, "bottleneck", tmp_path)
+
+
+@run_async
+async def test_editor_with_the_statement_on_a_wide_screen(tmp_path: Path) -> None:
+    app = app_with_solution(tmp_path, SOLUTION)
+    async with app.run_test(size=(130, 30)) as pilot:
+        await open_puzzle(pilot)
+        check_snapshot(app, "statement", tmp_path)

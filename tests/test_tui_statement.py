@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import ListView, Markdown, OptionList, Static
+from textual.widgets import ListView, OptionList, Static
 from tui_kit import (
     PUZZLE,
     SOLUTION,
@@ -21,7 +21,7 @@ from tui_kit import (
 
 from game.catalog import Catalog
 from game.player_solutions import PlayerSolutions
-from game.tui.screens.puzzle import SolutionItem
+from game.tui.screens.puzzle import PuzzleScreen, SolutionItem
 from game.tui.settings import SETTINGS_NAME
 from game.tui.statement_text import statement_markdown
 from game.tui.widgets.asm_editor import AsmEditor
@@ -51,8 +51,8 @@ def test_declared_targets_are_shown_and_marked(tmp_path: Path) -> None:
     assert "- ✓ **8** instructions" in statement_markdown(puzzle, {"instructions": 7})
 
 
-def statement_source(screen: object) -> str:
-    return screen.query_one("#statement", Markdown).source  # type: ignore[attr-defined]
+def statement_source(screen: PuzzleScreen) -> str:
+    return screen.statement_source
 
 
 @run_async

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,7 +25,6 @@ from textual.widgets import (
     Label,
     ListItem,
     ListView,
-    Markdown,
     OptionList,
     ProgressBar,
     Static,
@@ -118,6 +118,8 @@ class PuzzleScreen(Screen[None]):
         self.editable = True
         self._large_text = ""
         self._located: list[Problem] = []
+        self.statement_source = ""
+        """The statement's Markdown, as drawn beside the editor."""
 
     # --- layout -----------------------------------------------------------------
 
@@ -135,7 +137,7 @@ class PuzzleScreen(Screen[None]):
                 yield ProgressBar(total=None, show_eta=False, id="run-progress")
                 yield Static(id="report")
             with VerticalScroll(id="statement-pane"):
-                yield Markdown(id="statement")
+                yield Static(id="statement")
         yield GameFooter()
 
     async def on_mount(self) -> None:
@@ -166,7 +168,10 @@ class PuzzleScreen(Screen[None]):
                     self.context.best_scores(self.puzzle_id).items()}
         except StoreError:
             best = {}
-        self.query_one("#statement", Markdown).update(statement_markdown(self.puzzle, best))
+        # Rich draws the Markdown in one widget: Textual's Markdown makes a widget per block
+        # and per table cell, and opening a puzzle would wait for them.
+        self.statement_source = statement_markdown(self.puzzle, best)
+        self.query_one("#statement", Static).update(RichMarkdown(self.statement_source))
 
     def action_toggle_statement(self) -> None:
         """Show or hide the statement; the choice is kept for every puzzle and later games."""
