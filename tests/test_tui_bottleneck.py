@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle
+from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, press, run_async
 
 from game.player_solutions import PlayerSolutions
 from game.tui.screens.bottleneck import BottleneckScreen
@@ -34,24 +34,17 @@ async def test_from_the_results_and_from_the_debugger(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_puzzle(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await press(pilot, "ctrl+r")
         assert isinstance(app.screen, ResultsScreen)
-        await pilot.press("w")
-        await settle(pilot)
+        await press(pilot, "w")
         screen = app.screen
         assert isinstance(screen, BottleneckScreen)
         assert screen.bottleneck is not None and screen.bottleneck.critical_path == 4
         assert "What binds: dependency chain" in str(screen.query_one(BottleneckView).content)
-        await pilot.press("escape", "escape")
-        await settle(pilot)
-        await pilot.press("ctrl+g")
-        await settle(pilot)
+        await press(pilot, "escape", "escape", "ctrl+g")
         assert isinstance(app.screen, DebuggerScreen)
-        await pilot.press("w")
-        await settle(pilot)
+        await press(pilot, "w")
         assert isinstance(app.screen, BottleneckScreen)
         assert app.screen.bottleneck is not None and app.screen.bottleneck.cycles == 5
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, DebuggerScreen)

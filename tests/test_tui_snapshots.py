@@ -22,7 +22,16 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import TextArea
-from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle
+from tui_kit import (
+    PUZZLE,
+    SOLUTION,
+    make_app,
+    make_context,
+    open_puzzle,
+    press,
+    run_async,
+    settle,
+)
 
 from game.player_solutions import PlayerSolutions
 from game.tui.app import VliwApp
@@ -121,10 +130,7 @@ async def test_what_limits_it(tmp_path: Path) -> None:
     app = app_with_solution(tmp_path, SOLUTION)
     async with app.run_test(size=SIZE) as pilot:
         await open_puzzle(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        await press(pilot, "ctrl+r", "w")
         check_snapshot(app, "bottleneck", tmp_path)
 
 

@@ -13,11 +13,21 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
-from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle
+from tui_kit import (
+    PUZZLE,
+    SOLUTION,
+    make_app,
+    make_context,
+    open_puzzle,
+    press,
+    run_async,
+    settle,
+)
 
 from game.cli.play_command import exit_status
 from game.player_solutions import PlayerSolutions
 from game.tui.app import VliwApp
+from game.tui.screens.bottleneck import BottleneckScreen
 from game.tui.screens.browser import BrowserScreen
 from game.tui.screens.debugger import DebuggerScreen
 from game.tui.screens.manual import ManualScreen
@@ -71,6 +81,23 @@ async def test_switching_between_two_large_solutions(tmp_path: Path) -> None:
         assert_alive(app)
 
 
+WALK: list[tuple[tuple[str, ...], type]] = [
+    (("enter",), PuzzleScreen),
+    (("ctrl+g",), DebuggerScreen),
+    (("s", "f1"), ManualScreen),
+    (("escape", "f5"), SandboxScreen),
+    (("escape",), DebuggerScreen),
+    (("w",), BottleneckScreen),
+    (("escape", "escape"), PuzzleScreen),
+    (("ctrl+r",), ResultsScreen),
+    (("w",), BottleneckScreen),
+    (("escape", "f5", "ctrl+g"), DebuggerScreen),
+    (("escape", "escape"), ResultsScreen),
+    (("escape",), PuzzleScreen),
+]
+"""Keys pressed, and the screen they lead to."""
+
+
 @run_async
 async def test_every_screen_switch(tmp_path: Path) -> None:
     PlayerSolutions.in_home(make_context(tmp_path).home).new(PUZZLE, SOLUTION, "solution")
@@ -78,48 +105,17 @@ async def test_every_screen_switch(tmp_path: Path) -> None:
     async with app.run_test(size=(110, 34)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, PuzzleScreen)
-        await pilot.press("ctrl+g")
-        await settle(pilot)
-        assert isinstance(app.screen, DebuggerScreen)
-        await pilot.press("s", "f1")
-        await settle(pilot)
-        assert isinstance(app.screen, ManualScreen)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
-        assert isinstance(app.screen, SandboxScreen)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, DebuggerScreen)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, PuzzleScreen)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        assert isinstance(app.screen, ResultsScreen)
-        await pilot.press("f5")
-        await settle(pilot)
-        await pilot.press("ctrl+g")
-        await settle(pilot)
-        assert isinstance(app.screen, DebuggerScreen)
-        await pilot.press("escape", "escape")
-        await settle(pilot)
-        assert isinstance(app.screen, ResultsScreen)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, PuzzleScreen)
+        for keys, expected in WALK:
+            await press(pilot, *keys)
+            assert type(app.screen) is expected, (keys, app.screen)
+            assert_alive(app)
         await palette_open(pilot, "copy a word")
         assert isinstance(app.screen, PuzzleScreen) and app.screen.puzzle_id == "testpack/copy"
         await palette_open(pilot, "sum of two")
         assert app.screen.puzzle_id == PUZZLE  # type: ignore[attr-defined]
         # The palette replaces the puzzle shown: one puzzle screen over the browser.
         assert [type(s) for s in app.screen_stack[1:]] == [BrowserScreen, PuzzleScreen]
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, BrowserScreen)
         assert_alive(app)
 
