@@ -130,7 +130,8 @@ async def test_what_limits_it(tmp_path: Path) -> None:
     app = app_with_solution(tmp_path, SOLUTION)
     async with app.run_test(size=SIZE) as pilot:
         await open_puzzle(pilot)
-        await press(pilot, "ctrl+r", "w")
+        await press(pilot, "ctrl+r")
+        await press(pilot, "w")
         check_snapshot(app, "bottleneck", tmp_path)
 
 
