@@ -137,3 +137,17 @@ async def test_a_crash_exits_non_zero_and_says_where_the_work_is(
     message = capsys.readouterr().err
     assert str(app.context.home / "solutions") in message and "internal error" in message
     assert exit_status(0, app.context.home) == 0
+
+
+@run_async
+async def test_an_assembly_finishing_after_the_puzzle_was_left(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_puzzle(pilot)
+        assembly = screen.assembly
+        assert assembly is not None
+        await press(pilot, "escape")
+        assert isinstance(app.screen, BrowserScreen)
+        screen._show_assembly(screen.text, assembly, frozenset())  # the worker's late answer
+        await settle(pilot)
+        assert_alive(app)

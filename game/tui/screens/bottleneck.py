@@ -74,4 +74,6 @@ class BottleneckScreen(Screen[None]):
 
     def _show(self, bottleneck: Bottleneck, path_pending: bool) -> None:
         self.bottleneck = bottleneck
+        if not self.is_attached:
+            return  # closed while measuring
         self.query_one(BottleneckView).show(bottleneck, path_pending=path_pending)

@@ -159,6 +159,8 @@ class BrowserScreen(Screen[None]):
         self.app.call_from_thread(self._show_packs, statuses, errors)
 
     def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
+        if not self.is_attached:
+            return
         self._statuses = statuses
         tree: Tree[str] = self.query_one("#puzzles", Tree)
         highlighted = tree.cursor_node.data if tree.cursor_node else None

@@ -319,6 +319,8 @@ class PuzzleScreen(Screen[None]):
             self.app.call_from_thread(self._show_assembly, text, assembly, labels)
 
     def _show_assembly(self, text: str, assembly: Assembly, labels: frozenset[str]) -> None:
+        if not self.is_attached:
+            return  # the player left the puzzle while it was being assembled
         if text != self.text:
             return  # typed meanwhile: a newer assembly is on its way
         self.assembly = assembly
