@@ -159,3 +159,12 @@ async def test_a_damaged_score_file_hides_scores_not_puzzles(tmp_path: Path) -> 
         pack, problem = tree.root.children
         assert [child.data for child in pack.children] == ["testpack/sum", "testpack/copy"]
         assert str(problem.label).startswith("⚠ ") and "scores.sqlite3" in str(problem.label)
+
+
+def test_long_titles_are_cut_at_their_colon_in_the_tree() -> None:
+    from game.tui.screens.browser import tree_title
+
+    assert tree_title("Sapling: 8 walkers, 4 rounds, a tree of height 2") == "Sapling"
+    assert tree_title("2. Side by side: bundles") == "2. Side by side: bundles"
+    assert tree_title("A very long title without any colon in it") == \
+        "A very long title without any colon in it"

@@ -13,13 +13,10 @@ from tui_kit import PUZZLE, make_app, open_puzzle, run_async, settle, shown
 from game.catalog import Catalog
 from game.inputs import generate_memory
 from game.pack import parse_pack
-from game.tui.app import VliwApp
-from game.tui.screens.debugger import DebuggerScreen
-from game.tui.screens.sandbox import (
+from game.sandbox import (
     DEFAULT_MEMORY,
     DEFAULT_PROGRAM,
     SandboxError,
-    SandboxScreen,
     flatten,
     machine_text,
     memory_text,
@@ -27,6 +24,9 @@ from game.tui.screens.sandbox import (
     parse_memory,
     puzzle_memory_text,
 )
+from game.tui.app import VliwApp
+from game.tui.screens.debugger import DebuggerScreen
+from game.tui.screens.sandbox import SandboxScreen
 from game.tui.widgets.asm_editor import AsmEditor
 from game.tui.widgets.word_grid import WordGrid
 from machine.config import TAKEHOME, MachineConfig
@@ -41,7 +41,7 @@ def test_memory_words_names_repeats_and_comments() -> None:
         ("memory", 0, (1, 2, 16)), ("out", 3, (0, 0, 0)), ("key", 6, (2**32 - 1, 1000))]
     assert flatten(regions) == [1, 2, 16, 0, 0, 0, 2**32 - 1, 1000]
     assert parse_memory("# nothing\n\n") == []
-    assert [r.words for r in parse_memory(DEFAULT_MEMORY)] == [(5,), (7,), (0,)]
+    assert [r.words for r in parse_memory(DEFAULT_MEMORY)] == [(5,), (7,)]
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
@@ -176,14 +176,14 @@ async def test_run_the_default_experiment_and_see_memory_change(tmp_path: Path) 
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert status(screen).splitlines()[:2] == ["ran to the end in 4 cycles",
-                                                   "1 memory word changed (marked)"]
+                                                   "2 memory words changed (marked)"]
         assert screen.query_one(TabbedContent).active == "result-tab"
         grid = screen.query_one("#sandbox-memory-grid", WordGrid)
         assert [line.split() for line in grid_words(grid)] == [
-            ["a", "@0", "5"], ["b", "@1", "7"], ["sum", "@2", "12"]]
-        assert grid._written == {2}
+            ["a", "@0", "7"], ["b", "@1", "5"]]
+        assert grid._written == {0, 1}
         scratch = grid_words(screen.query_one("#sandbox-scratch-grid", WordGrid))
-        assert [line.split()[:3] for line in scratch] == [["p", "@0", "2"], ["a", "@1", "12"],
+        assert [line.split()[:3] for line in scratch] == [["p", "@0", "0"], ["a", "@1", "5"],
                                                           ["b", "@2", "7"]]
 
 
@@ -194,7 +194,8 @@ async def test_the_machine_decides_what_assembles(tmp_path: Path) -> None:
         screen = await open_sandbox(app, pilot)
         await set_text(pilot, screen, "machine", "slot_limits = { load = 1 }\n")
         problems = shown(screen.query_one("#sandbox-problems", Static))
-        assert problems.startswith("✗ line 7:") and "this machine allows 1" in problems
+        two_loads = DEFAULT_PROGRAM.splitlines().index("    load a, p || const p, 1") + 1
+        assert problems.startswith(f"✗ line {two_loads}:") and "this machine allows 1" in problems
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert status(screen) == "Ctrl+R runs the program."
@@ -225,12 +226,12 @@ async def test_a_fault_is_reported_and_marked_in_the_program(tmp_path: Path) -> 
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_sandbox(app, pilot)
-        await set_text(pilot, screen, "memory", "a: 5 7\n")
+        await set_text(pilot, screen, "memory", "a: 5\n")
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert status(screen).startswith("fault: ")
-        assert "memory address 2 is outside memory" in status(screen)
-        store_line = DEFAULT_PROGRAM.splitlines().index("    store p, a") + 1
+        assert status(screen).startswith("fault at cycle 1, core 0, pc 1, load slot 0: ")
+        assert "memory address 1 is outside memory" in status(screen)
+        store_line = DEFAULT_PROGRAM.splitlines().index("    load b, p") + 1
         fault_at = screen.query_one(AsmEditor).marks.fault_at
         assert fault_at is not None and fault_at[0] == store_line
 
@@ -258,7 +259,7 @@ async def test_the_debugger_steps_through_the_sandbox(tmp_path: Path) -> None:
         assert isinstance(debugger, DebuggerScreen)
         await pilot.press("e")
         await settle(pilot)
-        assert debugger.session.memory == [5, 7, 12]
+        assert debugger.session.memory == [7, 5]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
@@ -300,4 +301,5 @@ async def test_from_a_puzzle_the_sandbox_takes_its_machine_and_input(tmp_path: P
         await pilot.press("ctrl+r")
         await settle(pilot)
         grid = screen.query_one("#sandbox-memory-grid", WordGrid)
-        assert grid_words(grid)[2].split() == ["out", "@2", str(a + b)]
+        assert [line.split() for line in grid_words(grid)[:3]] == [
+            ["a", "@0", str(b)], ["b", "@1", str(a)], ["out", "@2", "0"]]  # swapped

@@ -22,20 +22,22 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import TextArea
-from tui_kit import PUZZLE, SOLUTION, make_app, make_context, open_puzzle, run_async, settle
+from tui_kit import (
+    PUZZLE,
+    SOLUTION,
+    make_app,
+    make_context,
+    open_puzzle,
+    press,
+    run_async,
+    settle,
+)
 
-from game import scoring
 from game.player_solutions import PlayerSolutions
 from game.tui.app import VliwApp
 
 SNAPSHOTS = Path(__file__).parent / "tui_snapshots"
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def fixed_robustness_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fresh seeds are random by design; the results screen prints them."""
-    monkeypatch.setattr(scoring, "fresh_seeds", lambda count: list(range(7, 7 + count)))
 
 
 def svg_text(svg: str) -> list[str]:
@@ -121,3 +123,21 @@ async def test_manual(tmp_path: Path) -> None:
         await pilot.press("f1")
         await settle(pilot)
         check_snapshot(app, "manual", tmp_path)
+
+
+@run_async
+async def test_what_limits_it(tmp_path: Path) -> None:
+    app = app_with_solution(tmp_path, SOLUTION)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_puzzle(pilot)
+        await press(pilot, "ctrl+r")
+        await press(pilot, "w")
+        check_snapshot(app, "bottleneck", tmp_path)
+
+
+@run_async
+async def test_editor_with_the_statement_on_a_wide_screen(tmp_path: Path) -> None:
+    app = app_with_solution(tmp_path, SOLUTION)
+    async with app.run_test(size=(130, 30)) as pilot:
+        await open_puzzle(pilot)
+        check_snapshot(app, "statement", tmp_path)

@@ -126,6 +126,12 @@ async def settle(pilot: Pilot[object]) -> None:
         await pilot.pause()
 
 
+async def press(pilot: Pilot[object], *keys: str) -> None:
+    """Press keys, then let the screen settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 async def open_puzzle(pilot: Pilot[object], puzzle_id: str = PUZZLE) -> PuzzleScreen:
     """From a fresh app: let the browser load, open a puzzle, and let its editor settle."""
     app = pilot.app

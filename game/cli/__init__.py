@@ -20,6 +20,7 @@ from game.cli import (
     machine_args,
     pack_args,
     play_command,
+    serve_command,
     trace_args,
 )
 from game.cli.common import EXIT_INVALID, CliError, describe_os_error, escape_unencodable_output
@@ -30,6 +31,7 @@ COMMAND_GROUPS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     machine_args.register,
     trace_args.register,
     play_command.register,
+    serve_command.register,
     hist_args.register,
     board_args.register,
 )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 
 from game.cli.common import add_pack_option
+from game.cli.home_option import add_home_option
 
 MIN_WIDTH, MAX_WIDTH = 60, 160
 MOST_JOBS = 256
 USAGE = """vliw hist PUZZLE [--solution FILE] [--histogram FILE.json | --url URL] [--json]
-                        [--width N]
+                        [--width N] [--home DIR]
        vliw hist build DIR --puzzle PACK/PUZZLE -o FILE.json [--jobs N]
        vliw hist merge A.json B.json... -o FILE.json [--pack FILE]
        vliw hist rebuild [--check]"""
@@ -45,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     made.add_argument("--check", action="store_true",
                       help="rebuild: write nothing, exit 1 if a shipped histogram is stale")
     add_pack_option(parser)
+    add_home_option(parser)
     parser.set_defaults(func=hist)
 
 

@@ -47,6 +47,7 @@ from game.batch_validation import Remembered, default_jobs
 from game.catalog import PuzzleEntry
 from game.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_json
 from game.cli.hist_args import MAX_WIDTH, MIN_WIDTH, MOST_JOBS
+from game.cli.home_option import apply_home
 from game.cli.progress_bar import ProgressBar
 from game.cli.puzzle_lookup import find_puzzle, open_catalog
 from game.histogram import Histogram, HistogramError, Point, Standing, pareto_front, read_histogram
@@ -74,6 +75,7 @@ ACTIONS = ("build", "merge", "rebuild")
 
 
 def run_hist(args: argparse.Namespace) -> int:
+    apply_home(args)
     action = args.target if args.target in ACTIONS else "show"
     _refuse_foreign_options(args, action)
     if action == "build":

@@ -3,13 +3,15 @@
 Screens, one module each under `game.tui.screens`: the browser (packs and
 puzzles), a puzzle (solutions, editor, run), the debugger, the results and
 the manual. The app only routes between them; what they share is the
-`GameContext` (packs, the player's solutions and scores).
+`GameContext` (packs, the player's solutions and scores). Every binding has an
+id, and `keymap.toml` in the data folder rebinds them (`game.tui.settings`).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -26,9 +28,11 @@ class VliwApp(App[None]):
     CSS_PATH = "vliw.tcss"
     COMMANDS = App.COMMANDS | {PuzzleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "manual", "Manual", tooltip="Every operation, and this machine's limits"),
-        Binding("f5", "sandbox", "Sandbox", tooltip="Any machine, your own memory, no checks"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "manual", "Manual", id="manual",
+                tooltip="Help: every operation, and this machine's limits"),
+        Binding("f5", "sandbox", "Sandbox", id="sandbox", priority=True,
+                tooltip="Any machine, your own memory, no checks"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"), (110, "-wide")]
@@ -39,11 +43,34 @@ class VliwApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(BrowserScreen(self.context))
+        self.apply_keymap()
+
+    @work(thread=True, group="keymap")
+    def apply_keymap(self) -> None:
+        """The player's keymap file, read off the path to the first frame."""
+        from game.tui.keys import binding_ids
+        from game.tui.settings import load_keymap
+
+        keymap, problems = load_keymap(self.context.home, binding_ids())
+        self.call_from_thread(self._use_keymap, keymap, problems)
+
+    def _use_keymap(self, keymap: dict[str, str], problems: list[str]) -> None:
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", timeout=10)
 
     def open_puzzle(self, puzzle_id: str) -> None:
-        """Open a puzzle's editor on top of whatever is shown."""
+        """Open a puzzle's editor over the browser, in place of any puzzle shown before."""
         from game.tui.screens.puzzle import PuzzleScreen
 
+        needs = self.context.locked.get(puzzle_id)
+        if needs:
+            self.notify(f"{puzzle_id} is locked: solve {', '.join(needs)} first, or unlock"
+                        " every puzzle with u in the list of puzzles", severity="warning")
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
+            self.pop_screen()
         self.push_screen(PuzzleScreen(self.context, puzzle_id))
 
     def action_manual(self) -> None:

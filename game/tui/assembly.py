@@ -38,8 +38,14 @@ class Assembly:
             return f"✗ {where}{first.message}" + (f"  (+{more} more)" if more else "")
         assert self.program is not None
         program = self.program
-        return (f"✓ {len(program)} bundles · {program.instruction_count()} instructions"
-                f" · {len(program.scratch_footprint(vlen))} scratch words")
+        return (f"✓ {counted(len(program), 'bundle')}"
+                f" · {counted(program.instruction_count(), 'instruction')}"
+                f" · {counted(len(program.scratch_footprint(vlen)), 'scratch word')}")
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 bundle', '2 bundles', '1,024 bundles'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def assemble(text: str, path: str | None, config: MachineConfig) -> Assembly:

@@ -18,8 +18,11 @@ from game.paths import PUZZLES_DIR, data_home
 from game.player_solutions import PlayerSolutions
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from game.catalog import Catalog
     from game.store import Best
+    from game.tui.settings import Settings
 
 
 @dataclass
@@ -29,6 +32,8 @@ class GameContext:
     extra_packs: Sequence[Path] = ()
     """Pack files from anywhere (`vliw play --pack FILE`), beside the shipped ones."""
     packs_dir: Path = PUZZLES_DIR
+    locked: dict[str, list[str]] = field(default_factory=dict)
+    """Puzzles not open yet -> what to solve first (worked out by the browser)."""
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -39,6 +44,16 @@ class GameContext:
     @cached_property
     def solutions(self) -> PlayerSolutions:
         return PlayerSolutions.in_home(self.home)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The player's choices (a damaged file gives the defaults)."""
+        from game.tui.settings import Settings
+
+        return Settings.load(self.home)[0]
+
+    def save_settings(self) -> str | None:
+        return self.settings.save(self.home)
 
     @property
     def scores_path(self) -> Path:
@@ -54,3 +69,16 @@ class GameContext:
 
         with ScoreStore.open(self.scores_path) as store:
             return store.best(puzzle_id)
+
+    def solution_scores(self, puzzle_id: str) -> dict[str, Mapping[str, int]]:
+        """The scores of each solution's latest passing run under the current rule."""
+        if not self.scores_path.exists():
+            return {}
+        from game.store import ScoreStore
+
+        scores: dict[str, Mapping[str, int]] = {}
+        with ScoreStore.open(self.scores_path) as store:
+            for run in store.runs(puzzle_id):  # newest first
+                if run.verified:
+                    scores.setdefault(run.solution, run.scores)
+        return scores

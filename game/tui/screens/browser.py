@@ -7,7 +7,7 @@ description, its machine's limits and a preview of one test input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -16,11 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Markdown, Static, Tree
+from textual.widgets import Header, LoadingIndicator, Markdown, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from game.progress import locked
 from game.tui.context import GameContext
 from game.tui.manual_text import limits_markdown
+from game.tui.widgets.footer import GameFooter
 
 if TYPE_CHECKING:
     from game.catalog import PuzzleEntry
@@ -28,12 +30,23 @@ if TYPE_CHECKING:
     from game.store import Best
 
 PREVIEW_WORDS = 8
+TREE_TITLE = 24
+"""Characters of a title the tree shows in full; longer ones show the part before a colon."""
+
+
+def tree_title(title: str, limit: int = TREE_TITLE) -> str:
+    """'Sapling' for 'Sapling: 8 walkers, 4 rounds, a tree of height 2' (the details pane
+    has the whole title); a title that fits, or has no colon, as it is."""
+    head, colon, _ = title.partition(": ")
+    return head if colon and len(title) > limit else title
 
 
 @dataclass(frozen=True)
 class PuzzleStatus:
     entry: PuzzleEntry
     best: dict[str, Best]
+    needs: list[str] = field(default_factory=list)
+    """Puzzles to solve before this one opens; empty when it is open."""
 
     @property
     def solved(self) -> bool:
@@ -41,8 +54,10 @@ class PuzzleStatus:
 
     def label(self) -> Text:
         puzzle = self.entry.puzzle
+        if self.needs:
+            return Text(f"◌ {tree_title(puzzle.title)}", style="dim")
         label = Text("✓ " if self.solved else "· ", style="bold green" if self.solved else "dim")
-        label.append(puzzle.title)
+        label.append(tree_title(puzzle.title))
         if self.solved:
             metric = puzzle.primary_metric
             best = self.best.get(metric)
@@ -73,7 +88,9 @@ class BrowserScreen(Screen[None]):
     """Packs, puzzles in play order, status and best scores."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", "Reload packs"),
+        Binding("r", "reload", "Reload packs", id="reload-packs"),
+        Binding("u", "unlock_all", "Unlock all", id="unlock-all",
+                tooltip="Open every puzzle, solved or not (again: back to the climb)"),
     ]
 
     def __init__(self, context: GameContext):
@@ -94,7 +111,7 @@ class BrowserScreen(Screen[None]):
                 yield Markdown(id="description")
                 yield Markdown(id="limits")
                 yield Static(id="preview")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "choose a puzzle"
@@ -108,6 +125,16 @@ class BrowserScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load_packs()
 
+    def action_unlock_all(self) -> None:
+        settings = self.context.settings
+        settings.unlock_all = not settings.unlock_all
+        problem = self.context.save_settings()
+        if problem:
+            self.notify(problem, severity="warning")
+        self.notify("every puzzle is open" if settings.unlock_all else
+                    "puzzles open as you solve the ones before them", timeout=3)
+        self.load_packs()
+
     @work(thread=True, exclusive=True, group="packs")
     def load_packs(self) -> None:
         from game.store import StoreError
@@ -115,18 +142,25 @@ class BrowserScreen(Screen[None]):
         catalog = self.context.catalog
         _, pack_errors = catalog.load_all()
         errors = [str(error) for error in pack_errors]
-        statuses = {}
-        for entry in catalog.entries():
+        bests = {}
+        entries = list(catalog.entries())
+        for entry in entries:
             try:
-                best = self.context.best_scores(entry.id)
+                bests[entry.id] = self.context.best_scores(entry.id)
             except StoreError as error:  # a damaged score file hides scores, not puzzles
                 if str(error) not in errors:
                     errors.append(str(error))
-                best = {}
-            statuses[entry.id] = PuzzleStatus(entry, best)
+                bests[entry.id] = {}
+        closed = locked(entries, {name for name, best in bests.items() if best},
+                        self.context.settings.unlock_all)
+        self.context.locked = closed
+        statuses = {entry.id: PuzzleStatus(entry, bests[entry.id], closed.get(entry.id, []))
+                    for entry in entries}
         self.app.call_from_thread(self._show_packs, statuses, errors)
 
     def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
+        if not self.is_attached:
+            return
         self._statuses = statuses
         tree: Tree[str] = self.query_one("#puzzles", Tree)
         highlighted = tree.cursor_node.data if tree.cursor_node else None
@@ -135,7 +169,7 @@ class BrowserScreen(Screen[None]):
         for status in statuses.values():
             pack = status.entry.pack
             if pack.id not in pack_nodes:
-                pack_nodes[pack.id] = tree.root.add(Text(pack.pack.title, style="bold"),
+                pack_nodes[pack.id] = tree.root.add(Text(tree_title(pack.pack.title), style="bold"),
                                                     expand=True)
             pack_nodes[pack.id].add_leaf(status.label(), data=status.entry.id)
         for message in errors:
@@ -163,6 +197,9 @@ class BrowserScreen(Screen[None]):
         self.puzzle = puzzle
         bests = ", ".join(f"{best.value:,} {metric}" for metric, best in status.best.items())
         standing = f"**Solved.** Your best: {bests}." if status.solved else "*Not solved yet.*"
+        if status.needs:
+            standing = ("**Locked:** solve " + ", ".join(f"`{n}`" for n in status.needs)
+                        + " first (u unlocks every puzzle).")
         self.query_one("#description", Markdown).update(
             f"# {puzzle.title}\n\n`{entry.id}` · {standing} Enter opens it.\n\n"
             f"{puzzle.description}")

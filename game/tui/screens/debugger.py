@@ -23,19 +23,21 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from game.tui.debug_session import DebugSession, Stop
 from game.tui.highlight import defined_labels
 from game.tui.widgets.code_view import CodeView
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.slot_usage import SlotUsage
 from game.tui.widgets.word_grid import Block, WordGrid, blocks_covering, runs_of
 from machine.isa import Engine
 from machine.simulator import CoreStatus
 
 if TYPE_CHECKING:
-    from game.catalog import PuzzleEntry
+    from game.debug_target import DebugTarget
+    from game.pack import Puzzle
     from machine.program import Program
 
 STATE_NAMES = {CoreStatus.RUNNING: "ready", CoreStatus.PAUSED: "paused",
@@ -83,33 +85,37 @@ class DebuggerScreen(Screen[frozenset[int]]):
     """Dismissed with the breakpoint lines, so the puzzle screen keeps them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "step", "Step"),
-        Binding("b", "step_back", "Back"),
-        Binding("c", "run('breakpoint')", "Continue"),
-        Binding("e", "run('end')", "End"),
-        Binding("r", "reset", "Reset"),
-        Binding("space,f9", "toggle_breakpoint", "Break"),
-        Binding("m", "toggle_view", "Memory", tooltip="Show scratch or memory"),
-        Binding("x", "toggle_hex", "Hex"),
-        Binding("t", "next_test", "Test"),
-        Binding("k", "next_core", "Core"),
-        Binding("escape", "close", "Close"),
+        Binding("s", "step", "Step", id="step"),
+        Binding("b", "step_back", "Back", id="step-back"),
+        Binding("c", "run('breakpoint')", "Continue", id="continue"),
+        Binding("e", "run('end')", "End", id="run-to-end"),
+        Binding("r", "reset", "Reset", id="reset"),
+        Binding("space,f9", "toggle_breakpoint", "Break", id="breakpoint"),
+        Binding("m", "toggle_view", "Memory", id="scratch-or-memory",
+                tooltip="Show scratch or memory"),
+        Binding("x", "toggle_hex", "Hex", id="hex"),
+        Binding("t", "next_test", "Test", id="next-test"),
+        Binding("k", "next_core", "Core", id="next-core"),
+        Binding("w", "bottleneck", "What limits it", id="bottleneck",
+                tooltip="Per engine: slots used, the floor they force; the dependency chain"),
+        Binding("escape", "close", "Close", id="close"),
     ]
 
     core: reactive[int] = reactive(0)
     busy: reactive[bool] = reactive(True)
     """True while a worker holds the session (preparing it, or a long run)."""
 
-    def __init__(self, entry: PuzzleEntry, program: Program, text: str,
-                 breakpoints: frozenset[int] = frozenset()):
+    def __init__(self, target: DebugTarget, text: str,
+                 breakpoints: frozenset[int] = frozenset(), puzzle: Puzzle | None = None):
         super().__init__()
-        self.entry = entry
-        self.puzzle = entry.puzzle
-        self.config = self.puzzle.machine_config()
-        self.program = program
+        self.target = target
+        self.puzzle = puzzle
+        """The puzzle being debugged, if any (the manual shows its machine)."""
+        self.config = target.config
+        self.program = target.program
         self.text = text
         self.breakpoints = breakpoints
-        self.seed_index = 0
+        self.test_index = 0
         self._prepared: _Prepared | None = None
         self._live: Timer | None = None
         self._stop_asked = False
@@ -135,26 +141,24 @@ class DebuggerScreen(Screen[frozenset[int]]):
                         yield WordGrid(id="scratch")
                     with TabPane("Memory", id="memory-tab"):
                         yield WordGrid(id="memory")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
-        self.title = self.puzzle.title
+        self.title = self.target.title
         self.sub_title = "debugger"
         listing = self.query_one("#listing", CodeView)
         listing.mark(labels=defined_labels(self.text), breakpoints=self.breakpoints)
         listing.focus()
-        self.prepare(self.seed_index)
+        self.prepare(self.test_index)
 
     @work(thread=True, exclusive=True, group="debug-prepare", exit_on_error=False)
-    def prepare(self, seed_index: int) -> _Prepared:
-        from game.inputs import generate_memory, layout
-
-        memory = generate_memory(self.puzzle, self.puzzle.scored_seeds[seed_index])
+    def prepare(self, test_index: int) -> _Prepared:
+        memory = self.target.image(test_index)
         session = DebugSession(self.program, memory, self.config)
         line_to_pc, bundle_lines = (self._prepared.line_to_pc, self._prepared.bundle_lines) \
             if self._prepared else line_map(self.program)
         regions = [Block(r.name + ("✓" if r.checked else ""), r.start, r.length)
-                   for r in layout(self.puzzle)]
+                   for r in self.target.regions]
         return _Prepared(session, line_to_pc, bundle_lines,
                          scratch_blocks(self.program, self.config.vlen),
                          blocks_covering(regions, len(memory)))
@@ -196,7 +200,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         if self._prepared is None:
             return
         session = self._prepared.session
-        seed = self.puzzle.scored_seeds[self.seed_index]
+        tests = self.target.tests
         if self.busy:
             state = "running…"
         elif session.fault is not None:
@@ -207,8 +211,8 @@ class DebuggerScreen(Screen[frozenset[int]]):
         status.append(f"cycle {session.cycle:,}", style="bold")
         status.append(f" · step {session.steps:,} · pc {session.pc(self.core)} · ")
         status.append(state, style="bold" if self.busy else "")
-        status.append(f"\nseed {seed} (test {self.seed_index + 1} of"
-                      f" {len(self.puzzle.scored_seeds)})", style="dim")
+        status.append(f"\n{tests[self.test_index]} (test {self.test_index + 1} of"
+                      f" {len(tests)})", style="dim")
         if self.config.n_cores > 1:
             status.append(f" · core {self.core} of {self.config.n_cores}", style="dim")
         self.query_one("#machine-status", Static).update(status)
@@ -221,7 +225,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         if action == "next_core":
             return self.config.n_cores > 1
         if action == "next_test":
-            return len(self.puzzle.scored_seeds) > 1
+            return len(self.target.tests) > 1
         return True
 
     def action_step(self) -> None:
@@ -239,9 +243,9 @@ class DebuggerScreen(Screen[frozenset[int]]):
         self._show_state()
 
     def action_next_test(self) -> None:
-        self.seed_index = (self.seed_index + 1) % len(self.puzzle.scored_seeds)
+        self.test_index = (self.test_index + 1) % len(self.target.tests)
         self.busy = True
-        self.prepare(self.seed_index)
+        self.prepare(self.test_index)
 
     def action_next_core(self) -> None:
         self.core = (self.core + 1) % self.config.n_cores
@@ -323,6 +327,13 @@ class DebuggerScreen(Screen[frozenset[int]]):
                     Stop.CANCELLED: f"interrupted {cycle}"}
         if stop in messages:
             self.notify(messages[stop], timeout=2)
+
+    def action_bottleneck(self) -> None:
+        from game.tui.screens.bottleneck import BottleneckScreen
+
+        target, index = self.target, self.test_index
+        self.app.push_screen(BottleneckScreen(target.title, self.program, self.config,
+                                              lambda: target.image(index)))
 
     def watch_busy(self) -> None:
         self.refresh_bindings()

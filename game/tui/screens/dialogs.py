@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Static
 class NameDialog(ModalScreen[str | None]):
     """Ask for a name; `check` returns why a name is refused (None when it is fine)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, prompt: str, value: str, check: Callable[[str], str | None]):
         super().__init__()
@@ -55,8 +55,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question; escape or No answers no."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No"),
-        Binding("y", "answer(True)", "Yes"),
+        Binding("escape,n", "answer(False)", "No", id="no"),
+        Binding("y", "answer(True)", "Yes", id="yes"),
     ]
 
     def __init__(self, question: str, yes: str = "Yes"):

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, MarkdownViewer
+from textual.widgets import Header, MarkdownViewer
 
 from game.tui.manual_text import manual_markdown
+from game.tui.widgets.footer import GameFooter
 
 if TYPE_CHECKING:
     from game.pack import Puzzle
@@ -19,8 +20,8 @@ class ManualScreen(Screen[None]):
     """Generated, never hand-written: it always matches the machine the puzzle runs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "app.pop_screen", "Close"),
-        Binding("t", "toggle_contents", "Contents"),
+        Binding("escape,q", "app.pop_screen", "Close", id="close"),
+        Binding("t", "toggle_contents", "Contents", id="manual-contents"),
     ]
 
     def __init__(self, puzzle: Puzzle | None = None):
@@ -35,7 +36,7 @@ class ManualScreen(Screen[None]):
             text = manual_markdown(self.puzzle.machine_config(), self.puzzle.cycle_limit,
                                    self.puzzle.title)
         yield MarkdownViewer(text, show_table_of_contents=False, id="manual")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "manual" + (f": {self.puzzle.title}" if self.puzzle else "")

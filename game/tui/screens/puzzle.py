@@ -12,29 +12,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.widgets import (
+    Header,
+    Label,
+    ListItem,
+    ListView,
+    OptionList,
+    ProgressBar,
+    Static,
+)
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from game.player_solutions import SolutionError, check_name
 from game.tui.assembly import Assembly, assemble
 from game.tui.context import GameContext
 from game.tui.screens.dialogs import ConfirmDialog, NameDialog
+from game.tui.statement_text import statement_markdown
 from game.tui.widgets.asm_editor import MAX_EDITABLE_LINES, AsmEditor
 from game.tui.widgets.code_view import CodeView
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.run_report import failure_text
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from game.catalog import PuzzleEntry
     from game.scoring import Report
     from game.store import Recorded
-    from machine.program import Program
+    from machine.program import Problem, Program
 
 AUTOSAVE_AFTER = 0.5
 """Seconds from the first unsaved keystroke to the save: the most typing a kill can lose."""
@@ -50,23 +64,41 @@ def starter_text(puzzle_id: str) -> str:
 
 
 class SolutionItem(ListItem):
-    def __init__(self, name: str):
-        super().__init__(Label(name))
+    """A solution's name, and its primary score if it has passed."""
+
+    def __init__(self, name: str, metric: str, scores: Mapping[str, int] | None):
+        super().__init__(Label(self.label(name, metric, scores)))
         self.solution = name
+
+    @staticmethod
+    def label(name: str, metric: str, scores: Mapping[str, int] | None) -> Text:
+        text = Text(name)
+        if scores is not None and metric in scores:
+            text.append(f"\n  {scores[metric]:,} {metric}", style="dim")
+        return text
+
+    def show_scores(self, metric: str, scores: Mapping[str, int] | None) -> None:
+        self.query_one(Label).update(self.label(self.solution, metric, scores))
 
 
 class PuzzleScreen(Screen[None]):
     """Solutions on the left, the editor on the right, problems and run results below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "run", "Run", priority=True,
+        Binding("ctrl+r", "run", "Run", priority=True, id="run",
                 tooltip="Validate on every test, as vliw check does"),
-        Binding("ctrl+g", "debug", "Debug", priority=True, tooltip="Step through a test"),
-        Binding("f4", "new", "New"),
-        Binding("f3", "copy", "Copy"),
-        Binding("f2", "rename", "Rename"),
-        Binding("f8", "delete", "Delete"),
-        Binding("escape", "back", "Back", priority=True),
+        Binding("ctrl+g", "debug", "Debug", priority=True, id="debug",
+                tooltip="Step through a test"),
+        Binding("ctrl+t", "toggle_statement", "Statement", id="statement", priority=True,
+                tooltip="Show or hide the puzzle's statement beside the code"),
+        Binding("ctrl+l", "focus_solutions", "Solutions", id="solutions", priority=True,
+                tooltip="The list of your solutions of this puzzle"),
+        Binding("f4", "new", "New", id="new-solution"),
+        Binding("f3", "copy", "Copy", id="copy-solution"),
+        Binding("f2", "rename", "Rename", id="rename-solution"),
+        Binding("f8", "delete", "Delete", id="delete-solution"),
+        Binding("escape", "back", "Back", priority=True, id="back",
+                tooltip="Back to the list of puzzles"),
     ]
 
     def __init__(self, context: GameContext, puzzle_id: str):
@@ -85,6 +117,9 @@ class PuzzleScreen(Screen[None]):
         self._editor = AsmEditor(id="editor")
         self.editable = True
         self._large_text = ""
+        self._located: list[Problem] = []
+        self.statement_source = ""
+        """The statement's Markdown, as drawn beside the editor."""
 
     # --- layout -----------------------------------------------------------------
 
@@ -95,33 +130,85 @@ class PuzzleScreen(Screen[None]):
                 yield Label("Solutions")
                 yield ListView(id="solutions")
             with Vertical(id="editor-pane"):
+                yield CodeView(id="large-view")
                 yield self._editor
                 yield Static(id="problems")
+                yield OptionList(id="problem-list")
                 yield ProgressBar(total=None, show_eta=False, id="run-progress")
                 yield Static(id="report")
-        yield Footer()
+            with VerticalScroll(id="statement-pane"):
+                yield Static(id="statement")
+        yield GameFooter()
 
     async def on_mount(self) -> None:
         self.title = self.puzzle.title
+        self.query_one("#statement-pane").display = self.context.settings.statement
+        self._show_statement()
         solutions = self.context.solutions
         names = solutions.names(self.puzzle_id)
         if not names:
             names = [solutions.new(self.puzzle_id, starter_text(self.puzzle_id))]
         await self._show_solution_list(solutions.most_recent(self.puzzle_id) or names[0])
-        self.editor.focus()
+        self.focus_code()
+
+    def focus_code(self) -> None:
+        """The editor, or the read-only listing of a text too long to edit."""
+        (self.editor if self.editable else self.query_one("#large-view")).focus()
 
     @property
     def editor(self) -> AsmEditor:
         # Kept from compose: saving on unmount still reads it once it has left the DOM.
         return self._editor
 
+    def _show_statement(self) -> None:
+        from game.store import StoreError
+
+        try:
+            best = {metric: b.value for metric, b in
+                    self.context.best_scores(self.puzzle_id).items()}
+        except StoreError:
+            best = {}
+        # Rich draws the Markdown in one widget: Textual's Markdown makes a widget per block
+        # and per table cell, and opening a puzzle would wait for them.
+        self.statement_source = statement_markdown(self.puzzle, best)
+        self.query_one("#statement", Static).update(RichMarkdown(self.statement_source))
+
+    def action_toggle_statement(self) -> None:
+        """Show or hide the statement; the choice is kept for every puzzle and later games."""
+        settings = self.context.settings
+        settings.statement = not settings.statement
+        self.query_one("#statement-pane").display = settings.statement
+        problem = self.context.save_settings()
+        if problem:
+            self.notify(problem, severity="warning")
+
+    def action_focus_solutions(self) -> None:
+        self.query_one("#solutions", ListView).focus()
+
+    def _solution_scores(self) -> dict[str, Mapping[str, int]]:
+        from game.store import StoreError
+
+        try:
+            return self.context.solution_scores(self.puzzle_id)
+        except StoreError:
+            return {}
+
     async def _show_solution_list(self, selected: str) -> None:
-        """List the puzzle's solutions and open `selected`."""
+        """List the puzzle's solutions with their scores and open `selected`."""
         names = self.context.solutions.names(self.puzzle_id)
+        scores = self._solution_scores()
         listing = self.query_one("#solutions", ListView)
         await listing.clear()
-        await listing.extend(SolutionItem(name) for name in names)
+        metric = self.puzzle.primary_metric
+        await listing.extend(SolutionItem(name, metric, scores.get(name)) for name in names)
         self.open_solution(selected)
+
+    def on_screen_resume(self) -> None:
+        """Back from the results: the new scores in the list and the statement."""
+        scores = self._solution_scores()
+        for item in self.query(SolutionItem):
+            item.show_scores(self.puzzle.primary_metric, scores.get(item.solution))
+        self._show_statement()
 
     def _select_in_list(self, name: str) -> None:
         listing = self.query_one("#solutions", ListView)
@@ -154,21 +241,20 @@ class PuzzleScreen(Screen[None]):
     def solution_chosen(self, event: ListView.Selected) -> None:
         if isinstance(event.item, SolutionItem) and event.item.solution != self.solution:
             self.open_solution(event.item.solution)
-            self.editor.focus()
+            self.focus_code()
 
     def _show_text(self, text: str) -> None:
         """Into the editor; a text too long to edit goes to a read-only listing instead."""
         editor = self.editor
-        for old in self.query("#large-view"):
-            old.remove()
+        listing = self.query_one("#large-view", CodeView)
         self.editable = text.count("\n") < MAX_EDITABLE_LINES
         editor.display = self.editable
+        listing.display = not self.editable
         editor.load_text(text if self.editable else "")
         editor.move_cursor(editor.document.end)
+        listing.load_text("" if self.editable else text)
         self._large_text = "" if self.editable else text
         if not self.editable:
-            listing = CodeView(text, id="large-view")
-            self.query_one("#editor-pane").mount(listing, before=0)
             listing.focus()
             self.notify(f"{self.solution} has {text.count(chr(10)):,} lines, more than can be"
                         " edited here: it is shown read-only. Run and Debug work as usual.",
@@ -185,6 +271,7 @@ class PuzzleScreen(Screen[None]):
             return
         if self.editor.text != self._saved_text and self._save_timer is None:
             self._save_timer = self.set_timer(AUTOSAVE_AFTER, self.save_now)
+        self._hide_report()  # it was about the text before this change
         self._schedule_assembly()
 
     def save_now(self) -> None:
@@ -232,6 +319,8 @@ class PuzzleScreen(Screen[None]):
             self.app.call_from_thread(self._show_assembly, text, assembly, labels)
 
     def _show_assembly(self, text: str, assembly: Assembly, labels: frozenset[str]) -> None:
+        if not self.is_attached:
+            return  # the player left the puzzle while it was being assembled
         if text != self.text:
             return  # typed meanwhile: a newer assembly is on its way
         self.assembly = assembly
@@ -241,6 +330,26 @@ class PuzzleScreen(Screen[None]):
         problems.set_class(not assembly.ok, "-error")
         problems.set_class(assembly.ok, "-ok")
         problems.update(Text(assembly.summary(self.config.vlen)))
+        listing = self.query_one("#problem-list", OptionList)
+        listing.clear_options()
+        located = [p for p in assembly.problems if p.line is not None]
+        listing.add_options(Option(f"line {p.line}:{p.column or 1}: {p.message}", id=str(i))
+                            for i, p in enumerate(located))
+        listing.set_class(len(located) > 1, "-shown")
+        self._located = located
+
+    @on(OptionList.OptionSelected, "#problem-list")
+    def jump_to_problem(self, event: OptionList.OptionSelected) -> None:
+        """Put the cursor where the chosen problem is."""
+        problem = self._located[event.option_index]
+        if self.editable and problem.line is not None:
+            self.editor.move_cursor((problem.line - 1, (problem.column or 1) - 1),
+                                    center=True)
+            self.editor.focus()
+        elif problem.line is not None:
+            listing = self.query_one("#large-view", CodeView)
+            listing.cursor_line = problem.line
+            listing.focus()
 
     # --- run -------------------------------------------------------------------------
 
@@ -283,7 +392,7 @@ class PuzzleScreen(Screen[None]):
         recorded = self._record(name, program, report)
         from game.tui.screens.results import ResultsScreen
 
-        self.app.push_screen(ResultsScreen(self.entry, name, report, recorded))
+        self.app.push_screen(ResultsScreen(self.entry, name, report, recorded, program))
 
     def _record(self, name: str, program: Program, report: Report) -> Recorded | None:
         """Put a passing run in the player's score history (and learn the previous best)."""
@@ -326,12 +435,13 @@ class PuzzleScreen(Screen[None]):
             self.notify("fix the problems first: the debugger runs a program that assembles",
                         severity="warning")
             return
+        from game.debug_target import DebugTarget
         from game.tui.screens.debugger import DebuggerScreen
 
         self.save_now()
         name = self.solution or ""
-        screen = DebuggerScreen(self.entry, assembly.program, text,
-                                self.breakpoints.get(name, frozenset()))
+        screen = DebuggerScreen(DebugTarget.of_puzzle(self.puzzle, assembly.program), text,
+                                self.breakpoints.get(name, frozenset()), self.puzzle)
 
         def keep_breakpoints(lines: frozenset[int] | None) -> None:
             if lines is not None:

@@ -10,14 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.run_report import scores_line, tests_line
 
 if TYPE_CHECKING:
     from game.catalog import PuzzleEntry
     from game.scoring import Report
     from game.store import Recorded
+    from machine.program import Program
 
 
 def comparison_text(report: Report, recorded: Recorded | None, metrics: list[str]) -> Text:
@@ -61,12 +63,15 @@ class ResultsScreen(Screen[None]):
     """Shown after a passing run; escape returns to the editor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "app.pop_screen", "Back to the editor"),
+        Binding("escape,enter", "app.pop_screen", "Back to the editor", id="back"),
+        Binding("w", "bottleneck", "What limits it", id="bottleneck",
+                tooltip="Per engine: slots used, the floor they force; the dependency chain"),
     ]
 
     def __init__(self, entry: PuzzleEntry, solution: str, report: Report,
-                 recorded: Recorded | None):
+                 recorded: Recorded | None, program: Program | None = None):
         super().__init__()
+        self.program = program
         self.entry = entry
         self.puzzle = entry.puzzle
         self.solution = solution
@@ -83,12 +88,25 @@ class ResultsScreen(Screen[None]):
             yield Static(comparison_text(self.report, self.recorded, metrics))
             yield Static(marks_text(self.entry, self.report))
             yield Static(id="histograms")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.title = self.puzzle.title
         self.sub_title = "results"
         self._draw_histograms()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "bottleneck" or self.program is not None
+
+    def action_bottleneck(self) -> None:
+        from game.inputs import generate_memory
+        from game.tui.screens.bottleneck import BottleneckScreen
+
+        assert self.program is not None
+        puzzle = self.puzzle
+        self.app.push_screen(BottleneckScreen(
+            f"{puzzle.title}: {self.solution}", self.program, puzzle.machine_config(),
+            lambda: generate_memory(puzzle, puzzle.scored_seeds[0])))
 
     def on_resize(self) -> None:
         self._draw_histograms()

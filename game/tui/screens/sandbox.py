@@ -1,19 +1,14 @@
-"""The sandbox: any machine, hand-edited memory, no checking, for experiments.
+"""The sandbox screen: any machine, hand-edited memory, no checking, for experiments.
 
-Three texts make an experiment, each edited in its own pane:
-
-- the **program**, in `.vasm`, assembled as you type against the sandbox's machine;
-- the **machine**, in the keys of a pack's ``[puzzle.machine]`` table plus
-  ``cycle_limit``, so a machine tried here can be pasted into a pack;
-- the **memory**, word by word from address 0 (`parse_memory` says how).
-
-Ctrl+R runs the program headless (pausing off) in a worker that can be
-interrupted, and shows the cycles, any fault, the trace, the final memory
-with every changed word marked and core 0's scratch. Ctrl+G opens the
-debugger on the same machine and memory. Nothing is compared with anything.
-The three texts are kept in the data folder (``<home>/sandbox/``), a moment
-after each change, so F5 opens the sandbox as it was left, even after the
-game was closed; the first time, it holds a small example. Opened over a
+The program is edited on the left, assembled as you type against the
+sandbox's machine; the machine and the memory texts (read by `game.sandbox`)
+are tabs on the right. Ctrl+R runs the program headless (pausing off) in a
+worker that can be interrupted, and shows the cycles, any fault, the trace,
+the final memory with every changed word marked and core 0's scratch. Ctrl+G
+opens the debugger on the same machine and memory. Nothing is compared with
+anything. The three texts are kept in the data folder (``<home>/sandbox/``),
+a moment after each change, so F5 opens the sandbox as it was left, even after
+the game was closed; the first time, it holds a small example. Opened over a
 puzzle (F5 on the browser, a puzzle or the debugger), Ctrl+O replaces the
 machine and the memory with that puzzle's machine and the input of its first
 scored seed.
@@ -21,14 +16,11 @@ scored seed.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -36,235 +28,41 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Header, Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from game.limits import cycle_limit_of
-from game.pack.loader import dotted_key
-from game.pack.locate import Locator
-from game.pack.schema import MAX_CYCLE_LIMIT, MAX_MEMORY_WORDS, MachineSpec
 from game.paths import atomic_write_text
-from game.tui.assembly import Assembly, assemble
+from game.sandbox import (
+    DEFAULT_MEMORY,
+    DEFAULT_PROGRAM,
+    MemoryRegion,
+    SandboxError,
+    SandboxFiles,
+    SandboxMachine,
+    debug_target,
+    flatten,
+    machine_text,
+    parse_machine,
+    parse_memory,
+    puzzle_memory_text,
+)
+from game.tui.assembly import Assembly, assemble, counted
 from game.tui.widgets.asm_editor import AsmEditor
+from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.word_grid import Block, WordGrid, blocks_covering
-from machine.config import DEFAULT_SLOT_LIMITS, MachineConfig
-from machine.isa import WORD_MASK
+from machine.config import MachineConfig
 from machine.simulator import Simulator
 
 if TYPE_CHECKING:
-    from game.catalog import PuzzleEntry
     from game.pack import Puzzle
     from machine.program import Program
     from machine.simulator import RunResult
 
 T = TypeVar("T")
 
-SANDBOX_FOLDER = "sandbox"
 ASSEMBLE_AFTER = 0.3
 """Seconds of quiet typing before the texts are read again."""
 CANCEL_CHECK_STEPS = 4096
-DEFAULT_CYCLE_LIMIT = 1_000_000
-WHOLE_MEMORY = "memory"
-"""The name of words that no `name:` precedes."""
-
-DEFAULT_PROGRAM = """\
-# The sandbox: any machine, your own memory, nothing checked.
-# Ctrl+R runs, Ctrl+G debugs; the Machine and Memory tabs set the stage.
-.scalar p
-.scalar a
-.scalar b
-
-    load a, p || const p, 1
-    load b, p || const p, 2
-    add a, a, b
-    store p, a
-"""
-
-DEFAULT_MEMORY = """\
-# Words from address 0: decimal or 0x hex, separated by spaces, commas or lines.
-# `name:` starts a named region; `0*16` is sixteen zeros.
-a: 5
-b: 7
-sum: 0
-"""
-
-
-class SandboxError(ValueError):
-    """A text of the sandbox that cannot be used, at a line of it."""
-
-    def __init__(self, line: int, message: str):
-        super().__init__(f"line {line}: {message}")
-        self.line = line
-
-
-# --- the machine -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SandboxMachine:
-    spec: MachineSpec
-    cycle_limit: int
-
-    @property
-    def config(self) -> MachineConfig:
-        return self.spec.config(self.cycle_limit)
-
-
-def machine_text(puzzle: Puzzle | None = None) -> str:
-    """The machine as the sandbox edits it: every knob written out."""
-    spec = puzzle.machine if puzzle is not None else MachineSpec()
-    config = spec.config()
-    limits = ", ".join(f"{engine.value} = {config.slot_limits[engine]}"
-                       for engine in DEFAULT_SLOT_LIMITS)
-    if spec.allowed_ops is not None:
-        ops = f"allowed_ops = {_toml_list(spec.allowed_ops)}"
-    elif spec.forbidden_ops is not None:
-        ops = f"forbidden_ops = {_toml_list(spec.forbidden_ops)}"
-    else:
-        ops = '# forbidden_ops = ["mul", "vmul"]   # or allowed_ops = [...], never both'
-    cycle_limit = cycle_limit_of(puzzle) if puzzle is not None else DEFAULT_CYCLE_LIMIT
-    return ("# The keys of a pack's [puzzle.machine] table, and the cycle limit.\n"
-            f"slot_limits = {{ {limits} }}\n"
-            f"vlen = {spec.vlen}\n"
-            f"scratch_size = {spec.scratch_size}\n"
-            f"n_cores = {spec.n_cores}\n"
-            f"{ops}\n"
-            f"cycle_limit = {cycle_limit:_}\n")
-
-
-def _toml_list(names: list[str]) -> str:
-    return "[" + ", ".join(f'"{name}"' for name in names) + "]"
-
-
-_TOML_AT = re.compile(r"\s*\(at line (\d+), column \d+\)$")
-
-
-def parse_machine(text: str) -> SandboxMachine:
-    """The machine a text describes; SandboxError at the line of its first problem."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = _TOML_AT.search(message)
-        if found:
-            line, message = int(found.group(1)), message[:found.start()]
-        else:  # at the end of the text
-            line = text.count("\n") + (0 if text.endswith("\n") else 1)
-            message = message.replace(" (at end of document)", " at the end")
-        raise SandboxError(max(line, 1), message[:1].lower() + message[1:]) from None
-    locator = Locator(text)
-    cycle_limit = data.pop("cycle_limit", DEFAULT_CYCLE_LIMIT)
-    if type(cycle_limit) is not int or not 1 <= cycle_limit <= MAX_CYCLE_LIMIT:
-        raise SandboxError(locator.line(("cycle_limit",)),
-                           f"cycle_limit must be a whole number from 1 to {MAX_CYCLE_LIMIT:,}")
-    try:
-        spec = MachineSpec.model_validate(data)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        at = tuple(first["loc"])
-        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        message = message.removeprefix("Value error, ")
-        message = message[:1].lower() + message[1:]
-        key = dotted_key(at)
-        raise SandboxError(locator.line(at), f"{key}: {message}" if key else message) from None
-    return SandboxMachine(spec, cycle_limit)
-
-
-# --- the memory ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MemoryRegion:
-    name: str
-    start: int
-    words: tuple[int, ...]
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_WORD = re.compile(r"(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)(?:\*([0-9][0-9_]*))?")
-
-
-def parse_memory(text: str) -> list[MemoryRegion]:
-    """Regions of words from address 0; SandboxError at the line of the first problem.
-
-    Words are decimal or 0x hex, 0 .. 2^32-1, separated by spaces, commas or
-    new lines; ``WORD*COUNT`` repeats a word; ``#`` starts a comment;
-    ``name:`` starts a region called name (words before any name form the
-    region "memory").
-    """
-    regions: list[tuple[str, int, list[int]]] = []
-    total = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        for token in line.split("#", 1)[0].replace(",", " ").split():
-            if token.endswith(":"):
-                name = token[:-1]
-                if not _NAME.fullmatch(name) or len(name) > 64:
-                    raise SandboxError(number, f"{name!r} cannot name a region: letters,"
-                                               " digits and _, not starting with a digit")
-                if any(existing == name for existing, _, _ in regions):
-                    raise SandboxError(number, f"region {name!r} is named twice")
-                regions.append((name, total, []))
-                continue
-            found = _WORD.fullmatch(token)
-            if found is None:
-                raise SandboxError(number, f"{token!r} is not a word (decimal or 0x hex,"
-                                           " WORD*COUNT repeats) nor a region name")
-            word = int(found.group(1), 0)
-            count = int(found.group(2)) if found.group(2) else 1
-            if word > WORD_MASK:
-                raise SandboxError(number, f"{token!r} is above 2^32-1")
-            total += count
-            if total > MAX_MEMORY_WORDS:
-                raise SandboxError(number, f"memory is limited to {MAX_MEMORY_WORDS:,} words")
-            if not regions:
-                regions.append((WHOLE_MEMORY, 0, []))
-            regions[-1][2].extend([word] * count)
-    return [MemoryRegion(name, start, tuple(words)) for name, start, words in regions]
-
-
-def memory_text(regions: list[tuple[str, list[int]]]) -> str:
-    """Named regions as the sandbox edits them: runs of one word written WORD*COUNT."""
-    lines = []
-    for name, words in regions:
-        tokens = []
-        at = 0
-        while at < len(words):
-            run = at
-            while run < len(words) and words[run] == words[at]:
-                run += 1
-            tokens.append(str(words[at]) if run - at == 1 else f"{words[at]}*{run - at}")
-            at = run
-        body = [" ".join(tokens[i:i + 8]) for i in range(0, len(tokens), 8)] or [""]
-        lines.append(f"{name}: {body[0]}".rstrip())
-        lines += [f"  {chunk}" for chunk in body[1:]]
-    return "\n".join(lines) + "\n"
-
-
-def puzzle_memory_text(puzzle: Puzzle) -> str:
-    """The input of the puzzle's first scored seed, region by region."""
-    from game.inputs import generate_memory, layout
-
-    seed = puzzle.scored_seeds[0]
-    memory = generate_memory(puzzle, seed)
-    regions = [(r.name, memory[r.start:r.stop]) for r in layout(puzzle)]
-    return f"# {puzzle.title}: the input of seed {seed}\n" + memory_text(regions)
-
-
-def flatten(regions: list[MemoryRegion]) -> list[int]:
-    return [word for region in regions for word in region.words]
-
-
-def debug_entry(regions: list[MemoryRegion], machine: SandboxMachine) -> PuzzleEntry:
-    """A puzzle of the sandbox's machine and memory, for the debugger (which checks nothing)."""
-    from game.catalog import PuzzleEntry
-    from game.pack.schema import Pack, PackInfo, Puzzle, Reference, WordsRegion
-
-    memory = [WordsRegion(kind="words", name=r.name, values=list(r.words))
-              for r in regions if r.words]
-    first = memory[0]
-    puzzle = Puzzle(id="sandbox", title="Sandbox", memory=memory, check=[first.name],
-                    reference=Reference(expected={first.name: first.values}),
-                    scored_seeds=[0], machine=machine.spec, cycle_limit=machine.cycle_limit)
-    pack = Pack(pack=PackInfo(id="sandbox", title="Sandbox"), puzzles=[puzzle])
-    return PuzzleEntry(pack, puzzle, Path(SANDBOX_FOLDER))
 
 
 # --- the screen ------------------------------------------------------------------------------
@@ -277,32 +75,22 @@ class _Outcome:
     interrupted: bool
 
 
-@dataclass(frozen=True)
-class _Texts:
-    program: Path
-    machine: Path
-    memory: Path
-
-    @classmethod
-    def in_home(cls, home: Path) -> _Texts:
-        folder = home / SANDBOX_FOLDER
-        return cls(folder / "program.vasm", folder / "machine.toml", folder / "memory.txt")
-
-
 class SandboxScreen(Screen[None]):
     """Program on the left; machine, memory and the last run's result on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "run", "Run", priority=True, tooltip="Run to the end; nothing checked"),
-        Binding("ctrl+g", "debug", "Debug", priority=True, tooltip="Step through the run"),
-        Binding("ctrl+o", "from_puzzle", "From puzzle",
+        Binding("ctrl+r", "run", "Run", id="run", priority=True,
+                tooltip="Run to the end; nothing checked"),
+        Binding("ctrl+g", "debug", "Debug", id="debug", priority=True,
+                tooltip="Step through the run"),
+        Binding("ctrl+o", "from_puzzle", "From puzzle", id="from-puzzle",
                 tooltip="The machine and a test input of the puzzle the sandbox was opened over"),
-        Binding("escape", "close", "Close", priority=True),
+        Binding("escape", "close", "Close", id="close", priority=True),
     ]
 
     def __init__(self, home: Path, puzzle: Puzzle | None = None):
         super().__init__()
-        self.files = _Texts.in_home(home)
+        self.files = SandboxFiles.in_home(home)
         self.origin = puzzle
         """The puzzle it was opened over, if any. (Not `puzzle`: the manual would show
         that puzzle's machine, while the sandbox runs its own.)"""
@@ -341,7 +129,7 @@ class SandboxScreen(Screen[None]):
                     yield WordGrid(id="sandbox-memory-grid")
                     yield Static("Scratch of core 0", classes="grid-title")
                     yield WordGrid(id="sandbox-scratch-grid")
-        yield Footer()
+        yield GameFooter()
 
     def on_mount(self) -> None:
         self.title = "Sandbox"
@@ -455,14 +243,13 @@ class SandboxScreen(Screen[None]):
         if outcome.interrupted:
             status.append(f"interrupted at cycle {result.cycles:,}", style="bold")
         elif result.fault is not None:
-            status.append(f"fault: {result.fault}", style="bold red")
+            status.append(str(result.fault), style="bold red")
         else:
             status.append(f"ran to the end in {result.cycles:,} cycles", style="bold")
         changed = {address for address, (before, after)
                    in enumerate(zip(outcome.initial, result.memory, strict=True))
                    if before != after}
-        words = "word" if len(changed) == 1 else "words"
-        status.append(f"\n{len(changed):,} memory {words} changed (marked)")
+        status.append(f"\n{counted(len(changed), 'memory word')} changed (marked)")
         for core, trace in enumerate(result.traces):
             if trace:
                 shown = " ".join(map(str, trace[:16])) + (" …" if len(trace) > 16 else "")
@@ -508,7 +295,7 @@ class SandboxScreen(Screen[None]):
             return
         from game.tui.screens.debugger import DebuggerScreen
 
-        screen = DebuggerScreen(debug_entry(regions, machine), program, self.editor.text,
+        screen = DebuggerScreen(debug_target(program, regions, machine), self.editor.text,
                                 self.breakpoints)
 
         def keep_breakpoints(lines: frozenset[int] | None) -> None:

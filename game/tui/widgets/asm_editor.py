@@ -15,9 +15,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 from game.tui.widgets.asm_style import ASM_COMPONENTS, LineMarks, decorate
@@ -28,7 +30,8 @@ MAX_EDITABLE_LINES = 10_000
 class AsmEditor(TextArea):
     """A `.vasm` editor with line numbers, highlighting and line marks."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | ASM_COMPONENTS
+    COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | ASM_COMPONENTS | {
+        "asm-editor--error-gutter"}
     DEFAULT_CLASSES = "asm"
 
     marks: reactive[LineMarks] = reactive(LineMarks)
@@ -41,6 +44,17 @@ class AsmEditor(TextArea):
         line = super().get_line(line_index)
         decorate(line, line_index + 1, self.marks, self._component_style)
         return line
+
+    def render_line(self, y: int) -> Strip:
+        """The line as TextArea draws it, its line number marked when it holds an error."""
+        strip = super().render_line(y)
+        line = self.scroll_offset.y + y + 1
+        if not any(error_line == line for error_line, _ in self.marks.errors):
+            return strip
+        gutter = self.gutter_width
+        style = self.get_component_rich_style("asm-editor--error-gutter", partial=True)
+        marked = Segment.apply_style(strip.crop(0, gutter), post_style=style)
+        return Strip.join([Strip(marked, gutter), strip.crop(gutter)])
 
     def _component_style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)

@@ -29,12 +29,12 @@ class CodeView(ScrollView, can_focus=True):
     """Lines of `.vasm` with a cursor line; clicking the gutter asks for a breakpoint."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,ctrl+home", "move_to(1)", "First line", show=False),
-        Binding("end,ctrl+end", "move_to(-1)", "Last line", show=False),
+        Binding("up", "move(-1)", "Up", id="code-up", show=False),
+        Binding("down", "move(1)", "Down", id="code-down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="code-page-up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="code-page-down", show=False),
+        Binding("home,ctrl+home", "move_to(1)", "First line", id="code-first-line", show=False),
+        Binding("end,ctrl+end", "move_to(-1)", "Last line", id="code-last-line", show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = set(ASM_COMPONENTS) | {
         "code-view--gutter", "code-view--cursor-line", "code-view--breakpoint-mark",
@@ -60,12 +60,20 @@ class CodeView(ScrollView, can_focus=True):
         def control(self) -> CodeView:
             return self.code_view
 
-    def __init__(self, text: str, *, id: str | None = None):
+    def __init__(self, text: str = "", *, id: str | None = None):
         super().__init__(id=id)
+        self.load_text(text)
+
+    def load_text(self, text: str) -> None:
+        """Show another text in the same widget (marks cleared, cursor on the first line)."""
         self.lines = text.splitlines() or [""]
         self._number_width = len(str(len(self.lines)))
         widest = max(len(line) for line in self.lines)
         self.virtual_size = Size(self.gutter_width + widest + 1, len(self.lines))
+        self.marks = LineMarks()
+        self.cursor_line = 1
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
 
     @property
     def gutter_width(self) -> int:

@@ -1,0 +1,79 @@
+"""What limits my score: the floors of a program's run, one key away in results and debugger.
+
+Straight-line code is measured without running it (every bundle once); the
+engines' floors come at once, the dependency chain a moment later. Code that
+jumps is run once on the given memory, in a worker, to count what it executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header
+from textual.worker import get_current_worker
+
+from game.tui.widgets.bottleneck_view import BottleneckView
+from game.tui.widgets.footer import GameFooter
+from machine.bottleneck import Bottleneck, analyse, critical_path, execute, is_straight_line
+from machine.config import MachineConfig
+from machine.program import Program
+
+
+class BottleneckScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,w", "app.pop_screen", "Close", id="close"),
+    ]
+
+    def __init__(self, title: str, program: Program, config: MachineConfig,
+                 memory: Callable[[], list[int]]):
+        super().__init__()
+        self.heading = title
+        self.program = program
+        self.config = config
+        self.memory = memory
+        """The input a run of code that jumps is measured on."""
+        self.bottleneck: Bottleneck | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="bottleneck"):
+            yield BottleneckView(Text("measuring…"), id="bottleneck-view")
+        yield GameFooter()
+
+    def on_mount(self) -> None:
+        self.title = self.heading
+        self.sub_title = "what limits the cycles"
+        self.measure()
+
+    @work(thread=True, exclusive=True, group="bottleneck")
+    def measure(self) -> None:
+        worker = get_current_worker()
+        view = self.query_one(BottleneckView)
+        if is_straight_line(self.program):
+            quick = analyse(self.program, self.config, with_path=False)
+            self.app.call_from_thread(self._show, quick, True)
+            path = critical_path(self.program, self.config)
+            if not worker.is_cancelled:
+                full = Bottleneck(quick.cycles, quick.engines, path)
+                self.app.call_from_thread(self._show, full, False)
+            return
+        self.app.call_from_thread(view.update, Text("running the program once to count what"
+                                                    " it executes…"))
+        executed = execute(self.program, self.memory(), self.config,
+                           should_stop=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, analyse(self.program, self.config, executed),
+                                      False)
+
+    def _show(self, bottleneck: Bottleneck, path_pending: bool) -> None:
+        self.bottleneck = bottleneck
+        if not self.is_attached:
+            return  # closed while measuring
+        self.query_one(BottleneckView).show(bottleneck, path_pending=path_pending)
