@@ -21,7 +21,7 @@ OPEN_AHEAD = 2
 
 def requirements(entry: PuzzleEntry) -> list[str] | None:
     """Full ids of the puzzles an entry requires, or None when it declares none."""
-    declared = getattr(entry.puzzle, "requires", None)
+    declared = entry.puzzle.requires
     if not declared:
         return None
     return [name if "/" in name else f"{entry.pack.id}/{name}" for name in declared]

@@ -234,3 +234,16 @@ def test_puzzle_inputs_prints_a_list_of_words(capsys: pytest.CaptureFixture) -> 
     assert main(["puzzle", "inputs", "minimal/digits", "--seed", "1", "--json"]) == 0
     image = json.loads(capsys.readouterr().out)
     assert all(type(word) is int for word in image)
+
+
+def test_targets_and_prerequisites_are_checked_when_a_pack_loads() -> None:
+    with_keys = PACK.replace('check = ["out"]', 'check = ["out"]\ntargets = { cycles = 30 }\n'
+                             'requires = ["minimal/digits"]')
+    double = puzzle(with_keys)
+    assert double.targets == {"cycles": 30} and double.requires == ["minimal/digits"]
+    for bad, message in [('requires = ["nowhere"]', "no puzzle 'nowhere' in this pack"),
+                         ('requires = ["double"]', "a puzzle cannot require itself"),
+                         ('metrics = ["cycles"]\ntargets = { scratch = 3 }',
+                          "'scratch' is not one of this puzzle's metrics")]:
+        with pytest.raises(PackError, match=message):
+            parse_pack(PACK.replace('check = ["out"]', f'check = ["out"]\n{bad}'), "edge.toml")

@@ -213,12 +213,20 @@ def _toml_type(value: Any) -> str:
 
 def _cross_key_problems(pack: Pack) -> Iterator[tuple[tuple[str | int, ...], str]]:
     seen_puzzles: set[str] = set()
+    ids = {puzzle.id for puzzle in pack.puzzles}
     for p, puzzle in enumerate(pack.puzzles):
         at: tuple[str | int, ...] = ("puzzle", p)
         if puzzle.id in seen_puzzles:
             yield (*at, "id"), f"puzzle id {puzzle.id!r} is used twice in this pack"
         seen_puzzles.add(puzzle.id)
         yield from ((at + sub, message) for sub, message in _puzzle_problems(puzzle))
+        for r, required in enumerate(puzzle.requires):
+            # another pack's puzzle is looked up when packs meet (game.progress); this
+            # pack's must exist, and not be the puzzle itself
+            if "/" not in required and required not in ids:
+                yield (*at, "requires", r), f"no puzzle {required!r} in this pack"
+            elif required in (puzzle.id, f"{pack.id}/{puzzle.id}"):
+                yield (*at, "requires", r), "a puzzle cannot require itself"
 
 
 def _puzzle_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -248,9 +256,10 @@ def _puzzle_problems(puzzle: Puzzle) -> Iterator[tuple[tuple[str | int, ...], st
     for k, mark in enumerate(puzzle.marks):
         if mark.metric not in puzzle.metrics:
             yield ("marks", k, "metric"), f"{mark.metric!r} is not one of this puzzle's metrics"
-    for metric in puzzle.best:
-        if metric not in puzzle.metrics:
-            yield ("best", metric), f"{metric!r} is not one of this puzzle's metrics"
+    for key, scores in (("best", puzzle.best), ("targets", puzzle.targets)):
+        for metric in scores:
+            if metric not in puzzle.metrics:
+                yield (key, metric), f"{metric!r} is not one of this puzzle's metrics"
     for s, seed in enumerate(puzzle.scored_seeds):
         if seed in puzzle.scored_seeds[:s]:
             yield ("scored_seeds", s), f"seed {seed} is listed twice"

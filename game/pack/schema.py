@@ -95,6 +95,9 @@ Word = Annotated[int, Field(ge=0, le=WORD_MASK)]
 Seed = Annotated[int, Field(ge=0, lt=2**64)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 """Pack and puzzle ids: they name files and folders, so nothing but a-z, 0-9 and '-'."""
+PuzzleRef = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*$",
+                                  max_length=129)]
+"""A puzzle of the same pack by id, or of another as pack/puzzle."""
 RegionName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
@@ -309,6 +312,12 @@ class Puzzle(Strict):
     marks: list[Mark] = Field(default_factory=list)
     best: dict[Metric, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="Best known score per metric.")
+    targets: dict[Metric, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description=("Per-metric challenges shown in the statement and"
+                                           " marked when the player's best reaches them."))
+    requires: Annotated[list[PuzzleRef], Field(max_length=MAX_PUZZLES)] = Field(
+        default_factory=list, description=("Puzzles to solve before this one opens: ids in this"
+                                           " pack, or pack/puzzle; none: it opens in play order."))
 
     @cached_property
     def derived_cycle_limit(self) -> int:

@@ -19,9 +19,8 @@ if TYPE_CHECKING:
 
 
 def puzzle_targets(puzzle: Puzzle) -> dict[str, int]:
-    """Per-metric targets of a puzzle (pack key `targets`, metric -> value; none if absent)."""
-    targets = getattr(puzzle, "targets", None)
-    return dict(targets) if isinstance(targets, Mapping) else {}
+    """Per-metric targets of a puzzle (pack key `targets`, metric -> value)."""
+    return dict(puzzle.targets)
 
 
 def _met(best: int | None, value: int) -> str:
