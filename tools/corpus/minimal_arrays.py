@@ -51,6 +51,13 @@ def _done(puzzle: str, name: str, b: Builder, pack: bool, corpus: str) -> Genera
             builder_text(b, pack, corpus))
 
 
+def _store_pair(b: Builder, at: int, first: int, second: int) -> None:
+    """The two answers, at the address the pointer ends on (just past the words) and the next."""
+    b.store(at, first)
+    b.add_imm(at, at, 1)
+    b.store(at, second)
+
+
 def _how(k: int, words: int, ends: str) -> str:
     return "straight line" if k == words else f"{k} per trip, trips ended by {ends}"
 
@@ -114,9 +121,7 @@ def runner_up(branchless: bool, k: int, ends: str, pack: bool) -> Generated:
         return loser if branchless else left
 
     _loop(b, "look", 16, k, body, left if ends == "count" else None, test)
-    b.store(p, first)
-    b.add_imm(p, p, 1)
-    b.store(p, second)
+    _store_pair(b, p, first, second)
     way = "selects" if branchless else "branches"
     return _done("runner-up", f"{'select' if branchless else 'branch'}-{k}-{ends}", b, pack,
                  f"best two by {way}, {_how(k, 16, ends)}")
@@ -314,9 +319,7 @@ def brackets(fall_through: bool, k: int, ends: str, pack: bool) -> Generated:
         return f
 
     _loop(b, "look", 32, k, body, left if ends == "count" else None, test)
-    b.store(p, stray)
-    b.add_imm(p, p, 1)
-    b.store(p, open_)
+    _store_pair(b, p, stray, open_)
     way = "a chain of increments" if fall_through else "three branches"
     return _done("brackets", f"{'chain' if fall_through else 'branch'}-{k}-{ends}", b, pack,
                  f"{way}, {_how(k, 32, ends)}")
