@@ -144,7 +144,40 @@ class Addresses:
 ADDRESSING = ("const", "add_imm", "add")
 
 
-def four_answers(mode: str, pack: bool) -> Generated:
+def _answer(b: Builder, op: str, variant: str, out: int, x: int, y: int) -> None:
+    """`op` of x and y directly, or by an identity of other operations: x - y as
+    x + (0 - y), x ^ y as (x | y) - (x & y), x + y as (x ^ y) + ((x & y) << 1)."""
+    if op == "sub" and variant in ("sub", "both"):
+        b.sub(out, b.constant(0), y)
+        b.add(out, x, out)
+    elif op == "xor" and variant in ("xor", "both"):
+        both = b.scalar("both")
+        b.and_(both, x, y)
+        b.or_(out, x, y)
+        b.sub(out, out, both)
+    elif op == "add" and variant == "carry":
+        carry = b.scalar("carry")
+        b.and_(carry, x, y)
+        b.shl(carry, carry, b.constant(1))
+        b.xor(out, x, y)
+        b.add(out, out, carry)
+    else:
+        b.emit(op, out, x, y)
+
+
+def _named(mode: str, variant: str, pack: bool) -> str:
+    return (f"address-{mode.replace('_', '-')}{f'-{variant}' if variant != 'direct' else ''}"
+            f"{'' if pack else '-serial'}")
+
+
+def _made(variant: str) -> str:
+    return "" if variant == "direct" else f", {variant} by an identity"
+
+
+FOUR_VARIANTS = ("direct", "sub", "xor", "both")
+
+
+def four_answers(mode: str, variant: str, pack: bool) -> Generated:
     b = Builder(machine_of("tutorial/four-answers"))
     where = Addresses(b, mode)
     x, y = b.scalar("x"), b.scalar("y")
@@ -152,29 +185,164 @@ def four_answers(mode: str, pack: bool) -> Generated:
     b.load(y, where.next())
     for op in ("add", "sub", "xor", "mul"):
         answer = b.scalar(op)
-        b.emit(op, answer, x, y)
+        _answer(b, op, variant, answer, x, y)
         b.store(where.next(), answer)
-    name = f"address-{mode.replace('_', '-')}{'' if pack else '-serial'}"
-    return ("tutorial/four-answers", name,
-            builder_text(b, pack, f"addresses by {mode}"))
+    return ("tutorial/four-answers", _named(mode, variant, pack),
+            builder_text(b, pack, f"addresses by {mode}{_made(variant)}"))
 
 
-def add_two(mode: str, pack: bool) -> Generated:
+ADD_VARIANTS = ("direct", "carry", "sub", "vector")
+
+
+def add_two(mode: str, variant: str, pack: bool) -> Generated:
+    """a + b by `add`, by xor and the carry, as a - (0 - b), or in lane 0 of a vector add."""
     b = Builder(machine_of("tutorial/add-two"))
     where = Addresses(b, mode)
     x, y, total = b.scalar("a"), b.scalar("b"), b.scalar("sum")
     b.load(x, where.next())
     b.load(y, where.next())
-    b.add(total, x, y)
+    if variant == "vector":
+        vx, vy, vs = b.vector("va"), b.vector("vb"), b.vector("vsum")
+        b.vbroadcast(vx, x)
+        b.vbroadcast(vy, y)
+        b.vadd(vs, vx, vy)
+        total = vs
+    elif variant == "sub":
+        b.sub(total, b.constant(0), y)
+        b.sub(total, x, total)
+    else:
+        _answer(b, "add", variant, total, x, y)
     b.store(where.next(), total)
-    name = f"address-{mode.replace('_', '-')}{'' if pack else '-serial'}"
-    return ("tutorial/add-two", name,
-            builder_text(b, pack, f"addresses by {mode}"))
+    return ("tutorial/add-two", _named(mode, variant, pack),
+            builder_text(b, pack, f"addresses by {mode}{_made(variant)}"))
+
+
+def fibonacci(style: str, k: int, pack: bool) -> Generated:
+    """Steps through a temporary (copies by the flow engine's `add_imm` or an alu `add` of 0)
+    or leapfrog pairs (a += b, b += a: two steps, no copy); `k` of them per trip, for
+    n >> log2(steps per trip) trips, then the n mod (steps per trip) steps left one by one."""
+    b = Builder(machine_of("tutorial/fibonacci"))
+    n, a, bb, t, zero = (b.scalar(name) for name in ("n", "a", "b", "t", "zero"))
+    b.load(n, zero)
+    b.load(a, b.constant(1))
+    b.load(bb, b.constant(2))
+    per = k * (2 if style == "leapfrog" else 1)
+    shift = per.bit_length() - 1
+    rest = b.scalar("rest") if per > 1 else None
+    if rest is not None:
+        b.and_(rest, n, b.constant(per - 1))
+        b.shr(n, n, b.constant(shift))
+
+    def step(copy: str) -> None:
+        b.add(t, a, bb)
+        if copy == "flow":
+            b.add_imm(a, bb, 0)
+            b.add_imm(bb, t, 0)
+        else:
+            b.add(a, bb, zero)
+            b.add(bb, t, zero)
+
+    b.label("trip")
+    for _ in range(k):
+        if style == "leapfrog":
+            b.add(a, a, bb)
+            b.add(bb, bb, a)
+        else:
+            step(style)
+    b.add_imm(n, n, -1)
+    b.cond_jump(n, "trip")
+    if rest is not None:
+        b.cond_jump(rest, "one")
+        b.jump("done")
+        b.label("one")
+        step("flow")
+        b.add_imm(rest, rest, -1)
+        b.cond_jump(rest, "one")
+        b.label("done")
+    b.store(b.constant(3), a)
+    way = "leapfrog pairs" if style == "leapfrog" else f"a temporary, copies by {style}"
+    return ("tutorial/fibonacci", f"{style}-{k}{'' if pack else '-serial'}",
+            builder_text(b, pack, f"{way}, {k} per trip"))
+
+
+def _new_index(b: Builder, vector: bool, update: str, index: int, value: int, t: int) -> None:
+    """index = 2 * index + 1 + (value & 1), then 0 if it is 7 or more: by a multiply by
+    the test, or a select."""
+    one, seven = _word(b, vector, 1), _word(b, vector, 7)
+    _emit(b, vector, "and", t, value, one)
+    _emit(b, vector, "add", t, t, one)
+    _emit(b, vector, "add", index, index, index)
+    _emit(b, vector, "add", index, index, t)
+    _emit(b, vector, "lt", t, index, seven)
+    if update == "mul":
+        _emit(b, vector, "mul", index, index, t)
+    else:
+        b.emit("vselect" if vector else "select", index, t, index, _word(b, vector, 0))
+
+
+def tree_step(walkers: int, variant: str, update: str, pack: bool) -> Generated:
+    """`walkers` walkers per trip one word at a time (0: all eight as one vector, the node
+    numbers gathered lane by lane), the plain or fused hash, the new index by `update`."""
+    b = Builder(machine_of("tutorial/tree-step"))
+    vector = walkers == 0
+    seven = b.constant(7)
+    if vector:
+        index, value, node, address = (b.vector(name)
+                                       for name in ("index", "value", "node", "address"))
+        b.vload(index, b.constant(14))
+        b.vload(value, b.constant(22))
+        b.vadd(address, index, _word(b, True, 7))
+        for lane in range(8):
+            b.load(node + lane, address + lane)
+        b.vxor(value, value, node)
+        temps = {name: b.vector(name) for name in ("t1", "t2")}
+        _hash(b, True, variant, {}, [value], value, temps.__getitem__)
+        _new_index(b, True, update, index, value, temps["t1"])
+        b.vstore(b.constant(14), index)
+        b.vstore(b.constant(22), value)
+        kind = "all eight as one vector"
+    else:
+        looped = walkers < 8
+        if looped:
+            at, left = b.scalar("at"), b.scalar("left")
+            b.const(left, 8 // walkers)
+            b.label("trip")
+        for j in range(walkers):
+            words = {name: b.scalar(f"{name}{j}")
+                     for name in ("index", "value", "node", "t1", "t2", "ia", "va")}
+            if looped:
+                b.add_imm(words["ia"], at, 14 + j)
+                b.add_imm(words["va"], at, 22 + j)
+            ia = words["ia"] if looped else b.constant(14 + j)
+            va = words["va"] if looped else b.constant(22 + j)
+            b.load(words["index"], ia)
+            b.load(words["value"], va)
+            b.add(words["node"], words["index"], seven)
+            b.load(words["node"], words["node"])
+            b.xor(words["value"], words["value"], words["node"])
+            _hash(b, False, variant, {}, [words["value"]], words["value"], words.__getitem__)
+            _new_index(b, False, update, words["index"], words["value"], words["t1"])
+            b.store(ia, words["index"])
+            b.store(va, words["value"])
+        if looped:
+            b.add_imm(at, at, walkers)
+            b.add_imm(left, left, -1)
+            b.cond_jump(left, "trip")
+        kind = f"one word at a time, {walkers} walkers per trip"
+    hashed = "fused" if variant else "plain"
+    name = f"{'vector' if vector else f'scalar-{walkers}'}-{hashed}-{update}"
+    return ("tutorial/tree-step", name + ("" if pack else "-serial"),
+            builder_text(b, pack, f"{kind}, {hashed} hash, new index by {update}"))
 
 
 def generate() -> list[Generated]:
     programs = [elementwise(job, shape) for job, found in MAPS for shape in found]
     for mode, pack in product(ADDRESSING, (True, False)):
-        programs.append(four_answers(mode, pack))
-        programs.append(add_two(mode, pack))
+        programs += [four_answers(mode, variant, pack) for variant in FOUR_VARIANTS]
+        programs += [add_two(mode, variant, pack) for variant in ADD_VARIANTS]
+    for style, k, pack in product(("flow", "alu", "leapfrog"), (1, 2, 4, 8, 16), (True, False)):
+        programs.append(fibonacci(style, k, pack))
+    for walkers, variant, update, pack in product((0, 1, 2, 4, 8), ("", "fused"),
+                                                  ("mul", "select"), (True, False)):
+        programs.append(tree_step(walkers, variant, update, pack))
     return programs
