@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from rich.console import Group
 from rich.text import Text
-from textual.widgets import Static
 from test_board import COUNTDOWN, DIGITS, WRONG, Server, start_server, stop_server
+from textual.widgets import Static
 from tui_kit import press, run_async, settle
 
 from game.board.client import Answer
 from game.player_solutions import PlayerSolutions
 from game.tui.app import VliwApp
 from game.tui.context import GameContext
+from game.tui.screens import results
 from game.tui.screens.results import ResultsScreen
 from game.tui.settings import BOARD_URL_VARIABLE, SETTINGS_NAME, Settings
 from game.tui.widgets.board_view import BoardView, answer_text
@@ -166,3 +167,18 @@ async def test_with_no_board_nothing_of_it_is_shown(tmp_path: Path) -> None:
                        for binding in (b.binding for b in screen.active_bindings.values()))
         await press(pilot, "b")
         assert isinstance(app.screen, ResultsScreen) and not screen.query(BoardView)
+
+
+@run_async
+async def test_a_board_that_never_answers_is_given_up_on(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(results, "FETCH_TIMEOUT", 0.5)
+    with socket.socket() as silent:  # listens, never accepts, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        app = VliwApp(home_with_countdown(tmp_path, url))
+        async with app.run_test(size=(110, 50)) as pilot:
+            screen = await results_of_countdown(pilot)
+            shown = board_text(screen.query_one(BoardView))
+            assert shown.endswith("no answer within 0.5 s") and len(shown.splitlines()) == 1
