@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rich.console import Group
 from rich.text import Text
-from test_board import COUNTDOWN, DIGITS, WRONG, Server, start_server, stop_server
+from test_board import COUNTDOWN, DIGITS, WRONG, Server
+from test_board import board as board  # the same real server, started for this module
 from textual.widgets import Static
 from tui_kit import press, run_async, settle
 
@@ -23,16 +23,6 @@ from game.tui.screens import results
 from game.tui.screens.results import ResultsScreen
 from game.tui.settings import BOARD_URL_VARIABLE, SETTINGS_NAME, Settings
 from game.tui.widgets.board_view import BoardView, answer_text
-
-
-@pytest.fixture(scope="module")
-def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("board"), "--workers", "1", "--rate", "1000",
-                          "--burst", "1000")
-    try:
-        yield server
-    finally:
-        stop_server(server.process)
 
 
 @pytest.fixture(autouse=True)
