@@ -85,11 +85,12 @@ def request_json(url: str, body: dict[str, Any] | None = None,
     return Answer(status, decoded)
 
 
-def submit(url: str, puzzle: str, program: str, name: str | None = None) -> Answer:
+def submit(url: str, puzzle: str, program: str, name: str | None = None,
+           timeout: float = SUBMIT_TIMEOUT) -> Answer:
     body: dict[str, Any] = {"puzzle": puzzle, "program": program}
     if name is not None:
         body["name"] = name
-    return request_json(f"{base_url(url)}/api/submissions", body, SUBMIT_TIMEOUT)
+    return request_json(f"{base_url(url)}/api/submissions", body, timeout)
 
 
 def histogram_url(url: str, puzzle_id: str) -> str:
@@ -98,10 +99,10 @@ def histogram_url(url: str, puzzle_id: str) -> str:
            "/histogram"
 
 
-def fetch_histogram(url: str, puzzle_id: str) -> Histogram:
+def fetch_histogram(url: str, puzzle_id: str, timeout: float = READ_TIMEOUT) -> Histogram:
     """The board's histogram of a puzzle, checked as a histogram file is."""
     address = histogram_url(url, puzzle_id)
-    answer = request_json(address)
+    answer = request_json(address, timeout=timeout)
     if answer.status != 200:
         raise BoardError(f"{shown_token(address, 200)}: {answer.message}")
     data = dict(answer.data)
