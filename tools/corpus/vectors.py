@@ -1,0 +1,293 @@
+"""Corpus of the vectors pack: scalar or vector, unroll factors, loops or straight
+lines, tree or chain reductions, vselect or masks, packed or one slot per bundle.
+
+Every generator builds with `machine.builder.Builder` and writes each program
+both list-scheduled and one slot per bundle (`builder_text`), except where the
+serial form could not finish within the puzzle's cycle limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import product
+
+from game.references import HASH_STAGES
+from machine.builder import Builder
+from tools.corpus.common import Generated, builder_text, machine_of
+
+PACKINGS = (True, False)
+Combine = Callable[[Builder, bool, int, int, int, Callable[[str], int]], None]
+"""(builder, vector?, destination, left, right, temporaries by name): one step of a
+reduction."""
+
+
+def _make(b: Builder, vector: bool, name: str) -> int:
+    return b.vector(name) if vector else b.scalar(name)
+
+
+def _emit(b: Builder, vector: bool, op: str, *args: int) -> None:
+    b.emit(("v" + op) if vector else op, *args)
+
+
+def _add(b: Builder, vector: bool, d: int, x: int, y: int, temp: Callable[[str], int]) -> None:
+    _emit(b, vector, "add", d, x, y)
+
+
+def _max_select(b: Builder, vector: bool, d: int, x: int, y: int,
+                temp: Callable[[str], int]) -> None:
+    flag = temp("f")
+    _emit(b, vector, "lt", flag, x, y)
+    _emit(b, vector, "select", d, flag, y, x)
+
+
+def _max_masks(b: Builder, vector: bool, d: int, x: int, y: int,
+               temp: Callable[[str], int]) -> None:
+    """max without the flow engine: mask = 0 - (x < y); x ^ ((x ^ y) & mask)."""
+    flag, diff = temp("f"), temp("g")
+    _emit(b, vector, "lt", flag, x, y)
+    _emit(b, vector, "sub", flag, temp("zero"), flag)
+    _emit(b, vector, "xor", diff, x, y)
+    _emit(b, vector, "and", diff, diff, flag)
+    _emit(b, vector, "xor", d, x, diff)
+
+
+def _reduce(b: Builder, vector: bool, words: list[int], combine: Combine, tree: bool,
+            temp_for: Callable[[str], int]) -> int:
+    """Combine `words` into one, as a balanced tree or a chain; returns where it ends."""
+    level = 0
+    while len(words) > 1:
+        if tree:
+            pairs = [(words[i], words[i + 1]) for i in range(0, len(words) - 1, 2)]
+            rest = words[len(pairs) * 2:]
+            for n, (x, y) in enumerate(pairs):
+                combine(b, vector, x, x, y, lambda t, n=n: temp_for(f"{t}{level}_{n}"))
+            words = [x for x, _ in pairs] + rest
+        else:
+            combine(b, vector, words[0], words[0], words[1], lambda t: temp_for(f"{t}c"))
+            words = [words[0], *words[2:]]
+        level += 1
+    return words[0]
+
+
+def reduction(puzzle: str, combine: Combine, how: str, width: int, per_trip: int,
+              tree: bool, flow_pointer: bool, pack: bool) -> Generated:
+    """64 words at 0 reduced into the word at 64: `per_trip` accumulators of `width`."""
+    b = Builder(machine_of(puzzle))
+    vector = width > 1
+    temps: dict[str, int] = {}
+
+    def temp(name: str, vector: bool = vector) -> int:
+        key = f"{name}{'v' if vector else 's'}"
+        if key not in temps:
+            temps[key] = _make(b, vector, key)
+        return temps[key]
+
+    accs = [_make(b, vector, f"acc{j}") for j in range(per_trip)]
+    trips = 64 // (width * per_trip)
+    load = b.vload if vector else b.load
+    if trips > 1:
+        pointer, left = b.scalar("p"), b.scalar("left")
+        b.const(left, trips)
+        one, step = b.constant(1), b.constant(width * per_trip)
+        offsets = {j: b.constant(j * width) for j in range(1, per_trip)}
+        temp("zero")
+        b.label("trip")
+        for j, acc in enumerate(accs):
+            address = pointer
+            if j:
+                address = b.scalar(f"a{j}")
+                b.add(address, pointer, offsets[j])
+            x = _make(b, vector, f"x{j}")
+            load(x, address)
+            combine(b, vector, acc, acc, x, lambda t, j=j: temp(f"{t}{j}"))
+        if flow_pointer:
+            b.add_imm(pointer, pointer, width * per_trip)
+        else:
+            b.add(pointer, pointer, step)
+        b.sub(left, left, one)
+        b.cond_jump(left, "trip")
+    else:
+        temp("zero")
+        for j, acc in enumerate(accs):
+            load(acc, b.constant(j * width))
+    result = _reduce(b, vector, accs, combine, tree, temp)
+    if vector:
+        result = _reduce(b, False, list(range(result, result + width)), combine, tree,
+                         lambda t: temp(t, False))
+    b.store(b.constant(64), result)
+    kind = "vectors" if vector else "words"
+    text = (f"{per_trip} {kind} per trip of {trips}, {how}, "
+            f"{'tree' if tree else 'chain'} reductions"
+            + (", pointer by add_imm" if flow_pointer else ""))
+    name = "-".join(p for p in (
+        "vector" if vector else "scalar", f"{per_trip}-per-trip", how.split()[0],
+        "tree" if tree else "chain", "flow-pointer" if flow_pointer else "",
+        "" if pack else "serial") if p)
+    return puzzle, name, builder_text(b, pack, text)
+
+
+def reductions(puzzle: str, combines: dict[str, Combine]) -> list[Generated]:
+    found = []
+    for (how, combine), (width, unrolls) in product(combines.items(),
+                                                    ((1, (1, 4)), (8, (1, 2, 4, 8)))):
+        for per_trip, tree, pack in product(unrolls, (True, False), PACKINGS):
+            looped = 64 // (width * per_trip) > 1
+            for flow in (False, True) if looped and width > 1 else (False,):
+                found.append(reduction(puzzle, combine, how, width, per_trip, tree, flow, pack))
+    return found
+
+
+def dot(per_trip: int, fused: bool, tree: bool, pack: bool) -> Generated:
+    """a . b with no alu: `per_trip` accumulators, multiply_add or vmul and vadd, the
+    lanes added by three shifted vadds or a chain of seven."""
+    b = Builder(machine_of("vectors/dot"))
+    trips = 8 // per_trip
+    accs = [b.vector(f"acc{j}") for j in range(per_trip)]
+    if trips > 1:
+        pa, pb, left = b.scalar("pa"), b.scalar("pb"), b.scalar("left")
+        b.const(pb, 64)
+        b.const(left, trips)
+        b.label("trip")
+    for j, acc in enumerate(accs):
+        x, y = b.vector(f"x{j}"), b.vector(f"y{j}")
+        if trips > 1:
+            xa, ya = pa, pb
+            if j:
+                xa, ya = b.scalar(f"xa{j}"), b.scalar(f"ya{j}")
+                b.add_imm(xa, pa, 8 * j)
+                b.add_imm(ya, pb, 8 * j)
+        else:
+            xa, ya = b.constant(8 * j), b.constant(64 + 8 * j)
+        b.vload(x, xa)
+        b.vload(y, ya)
+        if fused:
+            b.multiply_add(acc, x, y, acc)
+        else:
+            b.vmul(x, x, y)
+            b.vadd(acc, acc, x)
+    if trips > 1:
+        b.add_imm(pa, pa, 8 * per_trip)
+        b.add_imm(pb, pb, 8 * per_trip)
+        b.add_imm(left, left, -1)
+        b.cond_jump(left, "trip")
+    total = _reduce(b, True, accs, _add, True, lambda t: 0)
+    h = b.vector("h")
+    if tree:
+        b.vadd(h, total, total + 4)
+        b.vadd(h, h, h + 2)
+        b.vadd(h, h, h + 1)
+    else:
+        b.vadd(h, total, total + 1)
+        for lane in range(2, 8):
+            b.vadd(h, h, total + lane)
+    b.store(b.constant(128), h)
+    text = (f"{per_trip} vector pairs per trip of {trips}, "
+            f"{'multiply_add' if fused else 'vmul and vadd'}, "
+            f"lanes by {'three shifted vadds' if tree else 'a chain of seven vadds'}")
+    name = "-".join(p for p in (f"{per_trip}-per-trip", "fused" if fused else "mul-add",
+                                "shifted" if tree else "chain", "" if pack else "serial") if p)
+    return "vectors/dot", name, builder_text(b, pack, text)
+
+
+def _scan_vector(b: Builder, j: int, source: int, shifts: bool) -> int:
+    """The running totals of the 8 words at `source`; returns the vector holding them.
+    Every array has 8 words of zeros below the vector, so reading at an offset shifts."""
+    if not shifts:
+        for lane in range(1, 8):
+            b.add(source + lane, source + lane, source + lane - 1)
+        return source
+    for step in (1, 2, 4):
+        padded = b.array(f"s{step}_{j}", 16)
+        b.vadd(padded + 8, source, source - step)
+        source = padded + 8
+    return source
+
+
+def prefix_vectors(per_trip: int, shifts: bool, pack: bool) -> Generated:
+    """Each vector totalled on its own, then the broadcast last total before it added."""
+    b = Builder(machine_of("vectors/prefix-sum"))
+    trips = 4 // per_trip
+    last = b.vector("last")
+    carry = b.vector("carry")
+    if trips > 1:
+        p, q, left = b.scalar("p"), b.scalar("q"), b.scalar("left")
+        b.const(q, 32)
+        b.const(left, trips)
+        step = b.constant(8 * per_trip)
+        one = b.constant(1)
+        b.label("trip")
+    for j in range(per_trip):
+        z = b.array(f"z{j}", 16) + 8
+        if trips > 1:
+            xa, qa = p, q
+            if j:
+                xa, qa = b.scalar(f"xa{j}"), b.scalar(f"qa{j}")
+                b.add(xa, p, b.constant(8 * j))
+                b.add(qa, q, b.constant(8 * j))
+        else:
+            xa, qa = b.constant(8 * j), b.constant(32 + 8 * j)
+        b.vload(z, xa)
+        scanned = _scan_vector(b, j, z, shifts)
+        b.vbroadcast(carry, last + 7)
+        b.vadd(last, scanned, carry)
+        b.vstore(qa, last)
+    if trips > 1:
+        b.add(p, p, step)
+        b.add(q, q, step)
+        b.sub(left, left, one)
+        b.cond_jump(left, "trip")
+    text = (f"{per_trip} vectors per trip of {trips}, each totalled by "
+            f"{'shifted vadds' if shifts else 'an alu chain'}, then the carry broadcast")
+    name = "-".join(p for p in ("vector", f"{per_trip}-per-trip",
+                                "shifts" if shifts else "alu-chain", "" if pack else "serial")
+                    if p)
+    return "vectors/prefix-sum", name, builder_text(b, pack, text)
+
+
+def prefix_words(per_trip: int, pack: bool) -> Generated:
+    b = Builder(machine_of("vectors/prefix-sum"))
+    p, total, left = b.scalar("p"), b.scalar("total"), b.scalar("left")
+    b.const(left, 32 // per_trip)
+    step, one, to = b.constant(per_trip), b.constant(1), b.constant(32)
+    b.label("trip")
+    for j in range(per_trip):
+        x, a, s = b.scalar(f"x{j}"), b.scalar(f"a{j}"), b.scalar(f"s{j}")
+        b.add(a, p, b.constant(j)) if j else None
+        b.load(x, a if j else p)
+        b.add(total, total, x)
+        b.add(s, a if j else p, to)
+        b.store(s, total)
+    b.add(p, p, step)
+    b.sub(left, left, one)
+    b.cond_jump(left, "trip")
+    return ("vectors/prefix-sum", f"scalar-{per_trip}-per-trip{'' if pack else '-serial'}",
+            builder_text(b, pack, f"{per_trip} words per trip of {32 // per_trip}"))
+
+
+def prefix_doubling(arrays: int, pack: bool) -> Generated:
+    """Five doubling steps over all 32 words, ping-ponging between `arrays` padded
+    arrays of 48 words."""
+    b = Builder(machine_of("vectors/prefix-sum"))
+    w = [b.array(f"w{i}", 48) + 16 for i in range(arrays)]
+    for v in range(4):
+        b.vload(w[0] + 8 * v, b.constant(8 * v))
+    for s in range(5):
+        source, dest = w[s % arrays], w[(s + 1) % arrays]
+        for v in range(4):
+            b.vadd(dest + 8 * v, source + 8 * v, source + 8 * v - (1 << s))
+    for v in range(4):
+        b.vstore(b.constant(32 + 8 * v), w[5 % arrays] + 8 * v)
+    return ("vectors/prefix-sum", f"doubling-{arrays}-arrays{'' if pack else '-serial'}",
+            builder_text(b, pack, f"five doubling steps over {arrays} padded arrays"))
+
+
+def generate() -> list[Generated]:
+    return [
+        *reductions("vectors/sum", {"add": _add}),
+        *reductions("vectors/max", {"select max": _max_select, "masks max": _max_masks}),
+        *(dot(*choice) for choice in product((1, 2, 4, 8), (True, False), (True, False),
+                                             PACKINGS)),
+        *(prefix_vectors(*choice) for choice in product((1, 2, 4), (True, False), PACKINGS)),
+        *(prefix_words(*choice) for choice in product((1, 2, 4, 8), PACKINGS)),
+        *(prefix_doubling(*choice) for choice in product((2, 3, 6), PACKINGS)),
+    ]
