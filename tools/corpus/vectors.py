@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import product
 
-from game.references import HASH_STAGES
 from machine.builder import Builder
 from tools.corpus.common import Generated, builder_text, machine_of
+from tools.corpus.elementwise import Map, Temp, elementwise, shapes
+from tools.corpus.tutorial import _hash
 
 PACKINGS = (True, False)
 Combine = Callable[[Builder, bool, int, int, int, Callable[[str], int]], None]
@@ -281,6 +282,61 @@ def prefix_doubling(arrays: int, pack: bool) -> Generated:
             builder_text(b, pack, f"five doubling steps over {arrays} padded arrays"))
 
 
+def _hash_rounds(b: Builder, vector: bool, variant: str, c: dict[str, int], ins: list[int],
+                 out: int, temp: Temp) -> None:
+    for round_ in range(4):
+        _hash(b, vector, variant, c, ins, out if round_ == 3 else ins[0], temp)
+
+
+def _table(b: Builder, vector: bool) -> dict[str, int]:
+    """The four words of the table, and for the arithmetic the differences it adds."""
+    words = [b.scalar(f"t{i}") for i in range(4)]
+    for i, word in enumerate(words):
+        b.load(word, b.constant(i))
+    context = {f"t{i}": word for i, word in enumerate(words)}
+    if not vector:
+        return context
+    d1, d2, d3 = b.scalar("d1"), b.scalar("d2"), b.scalar("d3")
+    b.sub(d1, words[1], words[0])
+    b.sub(d2, words[2], words[0])
+    b.sub(d3, words[3], words[2])
+    b.sub(d3, d3, d1)
+    for name, word in (*context.items(), ("d1", d1), ("d2", d2), ("d3", d3)):
+        context["v" + name] = b.vector("v" + name)
+        b.vbroadcast(context["v" + name], word)
+    context["one"] = b.vector_constant(1)
+    return context
+
+
+def _lookup(b: Builder, vector: bool, variant: str, c: dict[str, int], ins: list[int],
+            out: int, temp: Temp) -> None:
+    """A gather (the index is the word's address), arithmetic on the index's bits, or a
+    choice by vselect."""
+    index = ins[0]
+    if not vector or variant == "gather":
+        for lane in range(8 if vector else 1):
+            b.load_offset(out, index, lane) if vector else b.load(out, index)
+        return
+    low, high = temp("low"), temp("high")
+    b.vand(low, index, c["one"])
+    b.vshr(high, index, c["one"])
+    if variant == "vselect":
+        pick = temp("pick")
+        b.vselect(pick, low, c["vt1"], c["vt0"])
+        b.vselect(out, low, c["vt3"], c["vt2"])
+        b.vselect(out, high, out, pick)
+        return
+    both = temp("both")
+    b.vmul(both, low, high)
+    b.multiply_add(out, low, c["vd1"], c["vt0"])
+    b.multiply_add(out, high, c["vd2"], out)
+    b.multiply_add(out, both, c["vd3"], out)
+
+
+def _no_setup(b: Builder, vector: bool) -> dict[str, int]:
+    return {}
+
+
 def generate() -> list[Generated]:
     return [
         *reductions("vectors/sum", {"add": _add}),
@@ -290,4 +346,8 @@ def generate() -> list[Generated]:
         *(prefix_vectors(*choice) for choice in product((1, 2, 4), (True, False), PACKINGS)),
         *(prefix_words(*choice) for choice in product((1, 2, 4, 8), PACKINGS)),
         *(prefix_doubling(*choice) for choice in product((2, 3, 6), PACKINGS)),
+        *(elementwise(Map("vectors/hash-rounds", 64, (0,), 64, _no_setup, _hash_rounds), shape)
+          for shape in shapes(64, (1, 2), (1, 2, 4, 8), ("", "fused"))),
+        *(elementwise(Map("vectors/lookup", 64, (4,), 68, _table, _lookup), shape)
+          for shape in shapes(64, (1, 2, 4), (1, 2, 8), ("gather", "arithmetic", "vselect"))),
     ]
