@@ -337,6 +337,259 @@ def _no_setup(b: Builder, vector: bool) -> dict[str, int]:
     return {}
 
 
+def matmul(per_trip: int, fused: bool, shared: bool, pack: bool) -> Generated:
+    """Row i of c as the rows of b scaled by broadcast words of a (from scratch in
+    straight-line code, loaded a word at a time in a loop), `per_trip` rows a trip; `shared`: one broadcast vector per row of c instead of one per product."""
+    b = Builder(machine_of("vectors/matmul"))
+    b_rows = b.array("b", 64)
+    for r in range(8):
+        b.vload(b_rows + 8 * r, b.constant(64 + 8 * r))
+    trips = 8 // per_trip
+    if trips > 1:
+        row, to, left = b.scalar("row"), b.scalar("to"), b.scalar("left")
+        b.const(to, 128)
+        b.const(left, trips)
+        step = b.constant(8 * per_trip)
+        offsets = [b.constant(k) for k in range(1, 8 * per_trip)]
+        b.label("trip")
+    else:
+        a_rows = b.array("a", 64)
+        for r in range(8):
+            b.vload(a_rows + 8 * r, b.constant(8 * r))
+    for j in range(per_trip):
+        acc = b.vector(f"acc{j}")
+        spreads = [b.vector(f"s{j}")] * 8 if shared else [b.vector(f"s{j}_{k}")
+                                                          for k in range(8)]
+        for k, spread in enumerate(spreads):
+            if trips > 1:
+                word, where = b.scalar(f"w{j}_{k}"), row
+                if 8 * j + k:
+                    where = b.scalar(f"p{j}_{k}")
+                    b.add(where, row, offsets[8 * j + k - 1])
+                b.load(word, where)
+                b.vbroadcast(spread, word)
+            else:
+                b.vbroadcast(spread, a_rows + 8 * j + k)
+            if k == 0:
+                b.vmul(acc, spread, b_rows)
+            elif fused:
+                b.multiply_add(acc, spread, b_rows + 8 * k, acc)
+            else:
+                b.vmul(spread, spread, b_rows + 8 * k)
+                b.vadd(acc, acc, spread)
+        if trips > 1:
+            where = to
+            if j:
+                where = b.scalar(f"to{j}")
+                b.add(where, to, b.constant(8 * j))
+            b.vstore(where, acc)
+        else:
+            b.vstore(b.constant(128 + 8 * j), acc)
+    if trips > 1:
+        b.add(row, row, step)
+        b.add(to, to, step)
+        b.sub(left, left, b.constant(1))
+        b.cond_jump(left, "trip")
+    text = (f"{per_trip} rows of c per trip of {trips}, "
+            f"{'multiply_add' if fused else 'vmul and vadd'}, "
+            f"{'one broadcast vector per row' if shared else 'a broadcast vector per product'}")
+    name = "-".join(p for p in (f"{per_trip}-rows-per-trip", "fused" if fused else "mul-add",
+                                "shared" if shared else "", "" if pack else "serial") if p)
+    return "vectors/matmul", name, builder_text(b, pack, text)
+
+
+def _odd_even_transposition() -> list[tuple[int, int]]:
+    return [(i, i + 1) for p in range(8) for i in range(p % 2, 7, 2)]
+
+
+def _bubble() -> list[tuple[int, int]]:
+    return [(j, j + 1) for i in range(7) for j in range(7 - i)]
+
+
+def _bitonic() -> list[tuple[int, int]]:
+    """Bitonic merges; a pair (top, bottom) puts the smaller in `top`."""
+    pairs = []
+    k = 2
+    while k <= 8:
+        j = k // 2
+        while j:
+            for i in range(8):
+                other = i ^ j
+                if other > i:
+                    pairs.append((i, other) if i & k == 0 else (other, i))
+            j //= 2
+        k *= 2
+    return pairs
+
+
+BATCHER = [(0, 1), (2, 3), (4, 5), (6, 7), (0, 2), (1, 3), (4, 6), (5, 7), (1, 2), (5, 6),
+           (0, 4), (1, 5), (2, 6), (3, 7), (2, 4), (3, 5), (1, 2), (3, 4), (5, 6)]
+NETWORKS = {"transposition": _odd_even_transposition(), "bubble": _bubble(),
+            "bitonic": _bitonic(), "batcher": BATCHER}
+
+
+def sort_columns(network: str, exchange: str, pack: bool) -> Generated:
+    """A sorting network on the eight rows, every compare-exchange writing fresh vectors:
+    two vselects, valu masks, or one vselect and the larger as a ^ b ^ smaller."""
+    b = Builder(machine_of("vectors/sort-columns"))
+    rows = [b.vector(f"r{r}") for r in range(8)]
+    zero = b.vector("zero")
+    for r, row in enumerate(rows):
+        b.vload(row, b.constant(8 * r))
+    for n, (top, bottom) in enumerate(NETWORKS[network]):
+        x, y = rows[top], rows[bottom]
+        flag, low, high = b.vector(f"f{n}"), b.vector(f"lo{n}"), b.vector(f"hi{n}")
+        b.vlt(flag, y, x)
+        if exchange == "masks":
+            diff = b.vector(f"d{n}")
+            b.vsub(flag, zero, flag)
+            b.vxor(diff, x, y)
+            b.vand(diff, diff, flag)
+            b.vxor(low, x, diff)
+            b.vxor(high, y, diff)
+        else:
+            b.vselect(low, flag, y, x)
+            if exchange == "vselect":
+                b.vselect(high, flag, x, y)
+            else:
+                b.vxor(high, x, y)
+                b.vxor(high, high, low)
+        rows[top], rows[bottom] = low, high
+    for r, row in enumerate(rows):
+        b.vstore(b.constant(64 + 8 * r), row)
+    return ("vectors/sort-columns", f"{network}-{exchange}{'' if pack else '-serial'}",
+            builder_text(b, pack, f"the {network} network, {len(NETWORKS[network])} "
+                                  f"compare-exchanges by {exchange}"))
+
+
+def transpose_alu(pack: bool) -> Generated:
+    b = Builder(machine_of("vectors/transpose"))
+    m, out, zero = b.array("m", 64), b.array("t", 64), b.scalar("zero")
+    for r in range(8):
+        b.vload(m + 8 * r, b.constant(8 * r))
+    for c, r in product(range(8), range(8)):
+        b.add(out + 8 * c + r, m + 8 * r + c, zero)
+    for c in range(8):
+        b.vstore(b.constant(64 + 8 * c), out + 8 * c)
+    return ("vectors/transpose", f"alu-copies{'' if pack else '-serial'}",
+            builder_text(b, pack, "rows loaded, 64 alu copies, rows stored"))
+
+
+def transpose_rows(per_trip: int, vector: bool, pack: bool) -> Generated:
+    """`per_trip` rows a trip, each read as a vector (or word by word) and stored down a
+    column, word by word."""
+    b = Builder(machine_of("vectors/transpose"))
+    p, q, left = b.scalar("p"), b.scalar("q"), b.scalar("left")
+    b.const(q, 64)
+    b.const(left, 8 // per_trip)
+    step, one = b.constant(8 * per_trip), b.constant(1)
+    offsets = {k: b.constant(k) for k in range(1, 8 * per_trip)}
+    steps = {k: b.constant(k) for k in range(1, per_trip + 1)}
+    down = {c: b.constant(8 * c) for c in range(1, 8)}
+    b.label("trip")
+    for j in range(per_trip):
+        row = b.vector(f"row{j}")
+        start, column = p, q
+        if j:
+            start, column = b.scalar(f"p{j}"), b.scalar(f"q{j}")
+            b.add(start, p, offsets[8 * j])
+            b.add(column, q, steps[j])
+        if vector:
+            b.vload(row, start)
+        for c in range(8):
+            source = start
+            if c:
+                source = b.scalar(f"s{j}_{c}")
+                b.add(source, start, offsets[c])
+            if not vector:
+                b.load(row + c, source)
+            where = column
+            if c:
+                where = b.scalar(f"d{j}_{c}")
+                b.add(where, column, down[c])
+            b.store(where, row + c)
+    b.add(p, p, step)
+    b.add(q, q, steps[per_trip])
+    b.sub(left, left, one)
+    b.cond_jump(left, "trip")
+    kind = "vloads" if vector else "loads"
+    return ("vectors/transpose",
+            f"rows-{per_trip}-per-trip-{kind}{'' if pack else '-serial'}",
+            builder_text(b, pack, f"{per_trip} rows per trip by {kind}, stored down columns"))
+
+
+def transpose_gather(per_trip: int, pack: bool) -> Generated:
+    """A column gathered by eight load_offsets from a vector of its addresses."""
+    b = Builder(machine_of("vectors/transpose"))
+    base = b.vector("base")
+    for r in range(8):
+        b.const(base + r, 8 * r)
+    trips = 8 // per_trip
+    column, to, left = b.scalar("column"), b.scalar("to"), b.scalar("left")
+    b.const(to, 64)
+    b.const(left, trips)
+    one, step = b.constant(1), b.constant(per_trip)
+    spread = b.vector("spread")
+    b.label("trip")
+    for j in range(per_trip):
+        where, dest, got = b.vector(f"a{j}"), b.scalar(f"to{j}"), b.vector(f"col{j}")
+        b.add(dest, column, b.constant(j)) if j else None
+        b.vbroadcast(spread, dest if j else column)
+        b.vadd(where, base, spread)
+        for lane in range(8):
+            b.load_offset(got, where, lane)
+        target = to
+        if j:
+            target = b.scalar(f"t{j}")
+            b.add(target, to, b.constant(8 * j))
+        b.vstore(target, got)
+    b.add(column, column, step)
+    b.add(to, to, b.constant(8 * per_trip))
+    b.sub(left, left, one)
+    b.cond_jump(left, "trip")
+    return ("vectors/transpose", f"gather-{per_trip}-per-trip{'' if pack else '-serial'}",
+            builder_text(b, pack, f"{per_trip} columns gathered per trip of {trips}"))
+
+
+def histogram(buffers: int, temps: int, shifted: bool, pack: bool) -> Generated:
+    """Bin by bin: veq of every vector with the broadcast bin, added up in a vector, its
+    lanes summed; `buffers` input vectors held (8: loaded once, else reloaded per bin)."""
+    b = Builder(machine_of("vectors/histogram"))
+    held = [b.vector(f"v{i}") for i in range(buffers)]
+    flags = [b.vector(f"f{i}") for i in range(temps)]
+    acc, h, spread, bin_ = b.vector("acc"), b.vector("h"), b.vector("bin"), b.scalar("b")
+    if buffers == 8:
+        for v, vector in enumerate(held):
+            b.vload(vector, b.constant(8 * v))
+    for value in range(8):
+        b.const(bin_, value)
+        b.vbroadcast(spread, bin_)
+        for v in range(8):
+            vector = held[v % buffers]
+            if buffers < 8:
+                b.vload(vector, b.constant(8 * v))
+            if v == 0:
+                b.veq(acc, vector, spread)
+                continue
+            flag = flags[v % temps]
+            b.veq(flag, vector, spread)
+            b.vadd(acc, acc, flag)
+        if shifted:
+            b.vadd(h, acc, acc + 4)
+            b.vadd(h, h, h + 2)
+            b.vadd(h, h, h + 1)
+        else:
+            b.vadd(h, acc, acc + 1)
+            for lane in range(2, 8):
+                b.vadd(h, h, acc + lane)
+        b.store(b.constant(64 + value), h)
+    text = (f"{buffers} input vectors held, {temps} comparison vectors, lanes summed by "
+            f"{'shifted vadds' if shifted else 'a chain of vadds'}")
+    return ("vectors/histogram",
+            f"bins-{buffers}-held-{temps}-flags-{'shifted' if shifted else 'chain'}"
+            + ("" if pack else "-serial"), builder_text(b, pack, text))
+
+
 def generate() -> list[Generated]:
     return [
         *reductions("vectors/sum", {"add": _add}),
@@ -346,6 +599,15 @@ def generate() -> list[Generated]:
         *(prefix_vectors(*choice) for choice in product((1, 2, 4), (True, False), PACKINGS)),
         *(prefix_words(*choice) for choice in product((1, 2, 4, 8), PACKINGS)),
         *(prefix_doubling(*choice) for choice in product((2, 3, 6), PACKINGS)),
+        *(matmul(*choice) for choice in product((1, 2, 4, 8), (True, False), (True, False),
+                                                PACKINGS)),
+        *(sort_columns(*choice) for choice in product(NETWORKS, ("vselect", "masks", "mixed"),
+                                                      PACKINGS)),
+        *(transpose_alu(pack) for pack in PACKINGS),
+        *(transpose_rows(*choice) for choice in product((1, 2, 4), (True, False), PACKINGS)),
+        *(transpose_gather(*choice) for choice in product((1, 2, 4), PACKINGS)),
+        *(histogram(*choice) for choice in product((1, 2, 4, 8), (1, 2, 3), (True, False),
+                                                   PACKINGS)),
         *(elementwise(Map("vectors/hash-rounds", 64, (0,), 64, _no_setup, _hash_rounds), shape)
           for shape in shapes(64, (1, 2), (1, 2, 4, 8), ("", "fused"))),
         *(elementwise(Map("vectors/lookup", 64, (4,), 68, _table, _lookup), shape)
