@@ -28,8 +28,6 @@ UNCOVERED = {
     "tutorial/add-two", "tutorial/four-answers", "tutorial/fibonacci", "tutorial/tree-step",
     *(f"minimal-arrays/{p}" for p in ("brackets", "filter", "find", "histogram", "reverse",
                                       "runner-up", "sort")),
-    *(f"vectors/{p}" for p in ("dot", "hash-rounds", "histogram", "lookup", "matmul", "max",
-                               "prefix-sum", "sort-columns", "sum", "transpose")),
     *(f"machines/{p}" for p in ("no-alu", "no-flow", "four-lanes", "one-load", "forty-words",
                                 "four-cores", "no-multiply", "interpreter", "strlen", "scatter")),
 }

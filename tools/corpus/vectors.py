@@ -14,7 +14,7 @@ from itertools import product
 from machine.builder import Builder
 from tools.corpus.common import Generated, builder_text, machine_of
 from tools.corpus.elementwise import Map, Temp, elementwise, shapes
-from tools.corpus.tutorial import _hash
+from tools.corpus.tutorial import _emit, _hash, _no_setup
 
 PACKINGS = (True, False)
 Combine = Callable[[Builder, bool, int, int, int, Callable[[str], int]], None]
@@ -24,10 +24,6 @@ reduction."""
 
 def _make(b: Builder, vector: bool, name: str) -> int:
     return b.vector(name) if vector else b.scalar(name)
-
-
-def _emit(b: Builder, vector: bool, op: str, *args: int) -> None:
-    b.emit(("v" + op) if vector else op, *args)
 
 
 def _add(b: Builder, vector: bool, d: int, x: int, y: int, temp: Callable[[str], int]) -> None:
@@ -61,7 +57,7 @@ def _reduce(b: Builder, vector: bool, words: list[int], combine: Combine, tree: 
             pairs = [(words[i], words[i + 1]) for i in range(0, len(words) - 1, 2)]
             rest = words[len(pairs) * 2:]
             for n, (x, y) in enumerate(pairs):
-                combine(b, vector, x, x, y, lambda t, n=n: temp_for(f"{t}{level}_{n}"))
+                combine(b, vector, x, x, y, lambda t, n=n, at=level: temp_for(f"{t}{at}_{n}"))
             words = [x for x, _ in pairs] + rest
         else:
             combine(b, vector, words[0], words[0], words[1], lambda t: temp_for(f"{t}c"))
@@ -333,13 +329,10 @@ def _lookup(b: Builder, vector: bool, variant: str, c: dict[str, int], ins: list
     b.multiply_add(out, both, c["vd3"], out)
 
 
-def _no_setup(b: Builder, vector: bool) -> dict[str, int]:
-    return {}
-
-
 def matmul(per_trip: int, fused: bool, shared: bool, pack: bool) -> Generated:
     """Row i of c as the rows of b scaled by broadcast words of a (from scratch in
-    straight-line code, loaded a word at a time in a loop), `per_trip` rows a trip; `shared`: one broadcast vector per row of c instead of one per product."""
+    straight-line code, loaded word by word in a loop), `per_trip` rows a trip;
+    `shared`: one broadcast vector per row of c instead of one per product."""
     b = Builder(machine_of("vectors/matmul"))
     b_rows = b.array("b", 64)
     for r in range(8):
