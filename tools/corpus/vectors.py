@@ -22,6 +22,29 @@ Combine = Callable[[Builder, bool, int, int, int, Callable[[str], int]], None]
 reduction."""
 
 
+def _name(*parts: str) -> str:
+    """A file stem of the choices made, the empty ones left out."""
+    return "-".join(part for part in parts if part)
+
+
+def _result(puzzle: str, b: Builder, pack: bool, text: str, *parts: str) -> Generated:
+    """The generated program, named by the choices made (`parts`) and its packing."""
+    return puzzle, _name(*parts, "" if pack else "serial"), builder_text(b, pack, text)
+
+
+PRODUCTS = {True: ("multiply_add", "fused"), False: ("vmul and vadd", "mul-add")}
+"""How products are added up: (said in the corpus line, said in the name)."""
+
+
+def _offset(b: Builder, base: int, offset: int, name: str) -> int:
+    """A scalar holding base + offset (base itself for offset 0)."""
+    if not offset:
+        return base
+    word = b.scalar(name)
+    b.add(word, base, b.constant(offset))
+    return word
+
+
 def _make(b: Builder, vector: bool, name: str) -> int:
     return b.vector(name) if vector else b.scalar(name)
 
@@ -116,10 +139,9 @@ def reduction(puzzle: str, combine: Combine, how: str, width: int, per_trip: int
     text = (f"{per_trip} {kind} per trip of {trips}, {how}, "
             f"{'tree' if tree else 'chain'} reductions"
             + (", pointer by add_imm" if flow_pointer else ""))
-    name = "-".join(p for p in (
-        "vector" if vector else "scalar", f"{per_trip}-per-trip", how.split()[0],
-        "tree" if tree else "chain", "flow-pointer" if flow_pointer else "",
-        "" if pack else "serial") if p)
+    name = _name("vector" if vector else "scalar", f"{per_trip}-per-trip", how.split()[0],
+                 "tree" if tree else "chain", "flow-pointer" if flow_pointer else "",
+                 "" if pack else "serial")
     return puzzle, name, builder_text(b, pack, text)
 
 
@@ -132,6 +154,19 @@ def reductions(puzzle: str, combines: dict[str, Combine]) -> list[Generated]:
             for flow in (False, True) if looped and width > 1 else (False,):
                 found.append(reduction(puzzle, combine, how, width, per_trip, tree, flow, pack))
     return found
+
+
+def _lane_sum(b: Builder, h: int, vector: int, shifted: bool) -> None:
+    """Lane 0 of h gets the sum of the eight lanes of `vector`, by three vadds of shifted
+    reads (the other lanes read past it and are left wrong) or a chain of seven."""
+    if shifted:
+        b.vadd(h, vector, vector + 4)
+        b.vadd(h, h, h + 2)
+        b.vadd(h, h, h + 1)
+        return
+    b.vadd(h, vector, vector + 1)
+    for lane in range(2, 8):
+        b.vadd(h, h, vector + lane)
 
 
 def dot(per_trip: int, fused: bool, tree: bool, pack: bool) -> Generated:
@@ -169,21 +204,12 @@ def dot(per_trip: int, fused: bool, tree: bool, pack: bool) -> Generated:
         b.cond_jump(left, "trip")
     total = _reduce(b, True, accs, _add, True, lambda t: 0)
     h = b.vector("h")
-    if tree:
-        b.vadd(h, total, total + 4)
-        b.vadd(h, h, h + 2)
-        b.vadd(h, h, h + 1)
-    else:
-        b.vadd(h, total, total + 1)
-        for lane in range(2, 8):
-            b.vadd(h, h, total + lane)
+    _lane_sum(b, h, total, tree)
     b.store(b.constant(128), h)
-    text = (f"{per_trip} vector pairs per trip of {trips}, "
-            f"{'multiply_add' if fused else 'vmul and vadd'}, "
+    text = (f"{per_trip} vector pairs per trip of {trips}, {PRODUCTS[fused][0]}, "
             f"lanes by {'three shifted vadds' if tree else 'a chain of seven vadds'}")
-    name = "-".join(p for p in (f"{per_trip}-per-trip", "fused" if fused else "mul-add",
-                                "shifted" if tree else "chain", "" if pack else "serial") if p)
-    return "vectors/dot", name, builder_text(b, pack, text)
+    return _result("vectors/dot", b, pack, text, f"{per_trip}-per-trip", PRODUCTS[fused][1],
+                   "shifted" if tree else "chain")
 
 
 def _scan_vector(b: Builder, j: int, source: int, shifts: bool) -> int:
@@ -235,9 +261,8 @@ def prefix_vectors(per_trip: int, shifts: bool, pack: bool) -> Generated:
         b.cond_jump(left, "trip")
     text = (f"{per_trip} vectors per trip of {trips}, each totalled by "
             f"{'shifted vadds' if shifts else 'an alu chain'}, then the carry broadcast")
-    name = "-".join(p for p in ("vector", f"{per_trip}-per-trip",
-                                "shifts" if shifts else "alu-chain", "" if pack else "serial")
-                    if p)
+    name = _name("vector", f"{per_trip}-per-trip", "shifts" if shifts else "alu-chain",
+                 "" if pack else "serial")
     return "vectors/prefix-sum", name, builder_text(b, pack, text)
 
 
@@ -248,11 +273,11 @@ def prefix_words(per_trip: int, pack: bool) -> Generated:
     step, one, to = b.constant(per_trip), b.constant(1), b.constant(32)
     b.label("trip")
     for j in range(per_trip):
-        x, a, s = b.scalar(f"x{j}"), b.scalar(f"a{j}"), b.scalar(f"s{j}")
-        b.add(a, p, b.constant(j)) if j else None
-        b.load(x, a if j else p)
+        x, s = b.scalar(f"x{j}"), b.scalar(f"s{j}")
+        a = _offset(b, p, j, f"a{j}")
+        b.load(x, a)
         b.add(total, total, x)
-        b.add(s, a if j else p, to)
+        b.add(s, a, to)
         b.store(s, total)
     b.add(p, p, step)
     b.sub(left, left, one)
@@ -383,12 +408,10 @@ def matmul(per_trip: int, fused: bool, shared: bool, pack: bool) -> Generated:
         b.add(to, to, step)
         b.sub(left, left, b.constant(1))
         b.cond_jump(left, "trip")
-    text = (f"{per_trip} rows of c per trip of {trips}, "
-            f"{'multiply_add' if fused else 'vmul and vadd'}, "
+    text = (f"{per_trip} rows of c per trip of {trips}, {PRODUCTS[fused][0]}, "
             f"{'one broadcast vector per row' if shared else 'a broadcast vector per product'}")
-    name = "-".join(p for p in (f"{per_trip}-rows-per-trip", "fused" if fused else "mul-add",
-                                "shared" if shared else "", "" if pack else "serial") if p)
-    return "vectors/matmul", name, builder_text(b, pack, text)
+    return _result("vectors/matmul", b, pack, text, f"{per_trip}-rows-per-trip",
+                   PRODUCTS[fused][1], "shared" if shared else "")
 
 
 def _odd_even_transposition() -> list[tuple[int, int]]:
@@ -525,9 +548,8 @@ def transpose_gather(per_trip: int, pack: bool) -> Generated:
     spread = b.vector("spread")
     b.label("trip")
     for j in range(per_trip):
-        where, dest, got = b.vector(f"a{j}"), b.scalar(f"to{j}"), b.vector(f"col{j}")
-        b.add(dest, column, b.constant(j)) if j else None
-        b.vbroadcast(spread, dest if j else column)
+        where, got = b.vector(f"a{j}"), b.vector(f"col{j}")
+        b.vbroadcast(spread, _offset(b, column, j, f"to{j}"))
         b.vadd(where, base, spread)
         for lane in range(8):
             b.load_offset(got, where, lane)
@@ -567,14 +589,7 @@ def histogram(buffers: int, temps: int, shifted: bool, pack: bool) -> Generated:
             flag = flags[v % temps]
             b.veq(flag, vector, spread)
             b.vadd(acc, acc, flag)
-        if shifted:
-            b.vadd(h, acc, acc + 4)
-            b.vadd(h, h, h + 2)
-            b.vadd(h, h, h + 1)
-        else:
-            b.vadd(h, acc, acc + 1)
-            for lane in range(2, 8):
-                b.vadd(h, h, acc + lane)
+        _lane_sum(b, h, acc, shifted)
         b.store(b.constant(64 + value), h)
     text = (f"{buffers} input vectors held, {temps} comparison vectors, lanes summed by "
             f"{'shifted vadds' if shifted else 'a chain of vadds'}")
