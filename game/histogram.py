@@ -93,6 +93,7 @@ from machine.files import FileTooLarge, InputFileError, read_capped
 from machine.identity import canonical_form as canonical_form  # histograms are keyed by it
 from machine.identity import content_hash as content_hash
 from machine.identity import form_hash as form_hash
+from machine.program import Program
 
 FORMAT_NAME = "vliw-histogram"
 FORMAT_VERSION = 2
@@ -155,6 +156,12 @@ class Point:
     scores: Mapping[str, int]
     program: str | None = field(default=None, compare=False, repr=False)
     """Its canonical form, so that others can run it again; None when not carried."""
+
+    @classmethod
+    def measured(cls, program: Program, scores: Mapping[str, int]) -> Point:
+        """The point of a validated program, carrying its canonical form."""
+        form = canonical_form(program)
+        return cls(form_hash(form), scores, form)
 
     def without_program(self) -> Point:
         return Point(self.hash, self.scores)

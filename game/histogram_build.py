@@ -45,18 +45,15 @@ from game.histogram import (
     Histogram,
     HistogramError,
     Point,
-    canonical_form,
     content_hash,
-    form_hash,
     read_histogram,
 )
 from game.paths import PROJECT_ROOT, SOLUTIONS_DIR, atomic_write_text
-from game.references import ReferenceFailure
 from game.scoring import (
     BrokenReference,
     Report,
     SolutionFileError,
-    score_program,
+    score_loaded,
     score_solution_file,
     solution_files,
 )
@@ -97,8 +94,7 @@ def validate_solution(entry: PuzzleEntry, path: Path) -> Point:
     except SolutionFileError as error:
         raise InvalidSolution(str(error)) from None
     _require_pass(str(path), report)
-    form = canonical_form(program)
-    return Point(form_hash(form), report.scores.as_dict(), form)
+    return Point.measured(program, report.scores.as_dict())
 
 
 def _require_pass(source: str, report: Report) -> None:
@@ -334,20 +330,13 @@ class _Remeasure:
         """The point a carried program measures, or why it is dropped."""
         try:
             program = program_from_json_text(text, "program")
-        except ProgramError as error:
-            return _Dropped(Verdict.FAILING, str(error))
-        try:
-            report = score_program(self.entry.puzzle, program, puzzle_id=self.entry.id)
+            report = score_loaded(self.entry, program, "program")
             _require_pass("program", report)
-        except ProgramError as error:
-            return _Dropped(Verdict.FAILING, f"{error} (on the machine of {self.entry.id})")
-        except InvalidSolution as error:
+        except BrokenReference as error:
+            raise BuildError(str(error)) from None
+        except (ProgramError, SolutionFileError, InvalidSolution) as error:
             return _Dropped(Verdict.FAILING, str(error))
-        except ReferenceFailure as error:
-            raise BuildError(f"{self.entry.path}: the reference of {self.entry.id} fails: "
-                             f"{error}") from None
-        form = canonical_form(program)
-        return Point(form_hash(form), report.scores.as_dict(), form)
+        return Point.measured(program, report.scores.as_dict())
 
     def _run_shipped(self, digest: str, score_rule: int) -> Point | _Dropped:
         """The point of the shipped solution with this hash, or why there is none."""

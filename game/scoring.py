@@ -393,13 +393,20 @@ def score_solution_file(entry: PuzzleEntry, path: Path, *,
     named = program.metadata.get("puzzle", "").strip()
     if refuse_other_puzzle and named and named != entry.id:
         raise SolutionFileError(f"{path}: its header names puzzle {named}, not {entry.id}")
+    return program, score_loaded(entry, program, str(path), robustness=robustness)
+
+
+def score_loaded(entry: PuzzleEntry, program: Program, source: str, *,
+                 robustness: int | Sequence[int] | None = None) -> Report:
+    """`score_program` of a program read from `source` (a file, or a name such as
+    "program"), every reason it cannot be scored a one-line SolutionFileError, or
+    BrokenReference when the puzzle's own reference fails."""
     try:
-        report = score_program(entry.puzzle, program, puzzle_id=entry.id, robustness=robustness)
+        return score_program(entry.puzzle, program, puzzle_id=entry.id, robustness=robustness)
     except ProgramError as error:
         raise SolutionFileError(f"{error} (on the machine of {entry.id})") from None
     except ClaimError as error:
-        raise SolutionFileError(f"{path}: {error}") from None
+        raise SolutionFileError(f"{source}: {error}") from None
     except ReferenceFailure as error:
         raise BrokenReference(f"{entry.path}: the reference of {entry.id} fails: {error}"
                               ) from None
-    return program, report

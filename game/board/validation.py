@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cache
 
 from game.catalog import Catalog, CatalogError, PuzzleEntry
-from game.histogram import Point, canonical_form, form_hash
+from game.histogram import Point
 from game.pack import PackError
 from game.references import ReferenceFailure
 from game.scoring import ClaimError, score_program
@@ -80,5 +80,4 @@ def validate_submission(puzzle_id: str, text: str) -> Outcome:
         failures = report.failures()
         more = f" (and {len(failures) - 1} more failing)" if len(failures) > 1 else ""
         return Outcome(Verdict.FAILED, f"{SOURCE_NAME}: {failures[0]}{more}")
-    form = canonical_form(program)
-    return Outcome(Verdict.ACCEPTED, point=Point(form_hash(form), report.scores.as_dict(), form))
+    return Outcome(Verdict.ACCEPTED, point=Point.measured(program, report.scores.as_dict()))
