@@ -34,12 +34,11 @@ IMMEDIATE_LIMIT = 2**64
 """Immediates lie in [IMMEDIATE_MIN, IMMEDIATE_LIMIT); wider ones mean nothing here."""
 
 
-_new_object, _set_fields = object.__new__, object.__setattr__
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
-    """One operation in a bundle: the take-home's ``(name, *args)`` plus its engine."""
+    """One operation in a bundle: the take-home's ``(name, *args)`` plus its engine.
+
+    Slotted: an unrolled kernel has tens of thousands, made in the time of a parse."""
 
     engine: Engine
     name: str
@@ -47,11 +46,13 @@ class Slot:
 
     @staticmethod
     def quick(engine: Engine, name: str, args: tuple[Any, ...]) -> Slot:
-        """`Slot(engine, name, args)` at about two thirds of the cost, for the assembler,
-        which makes one per slot of an unrolled kernel: the frozen dataclass's __init__ sets
-        each field through a guard, this sets the fields at once."""
+        """`Slot(engine, name, args)` at half the cost, for the assembler, which makes one per
+        slot of an unrolled kernel: the frozen dataclass's __init__ sets each field through a
+        guard, this sets them directly."""
         slot = _new_object(Slot)
-        _set_fields(slot, "__dict__", {"engine": engine, "name": name, "args": args})
+        _set_engine(slot, engine)
+        _set_name(slot, name)
+        _set_args(slot, args)
         return slot
 
     @property
@@ -65,7 +66,13 @@ class Slot:
         return self.engine is Engine.DEBUG
 
 
-@dataclass(frozen=True)
+_new_object = object.__new__
+_set_engine = Slot.engine.__set__  # type: ignore[attr-defined]
+_set_name = Slot.name.__set__  # type: ignore[attr-defined]
+_set_args = Slot.args.__set__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
 class OpaqueDebug(Slot):
     """A debug entry the take-home's machine accepts but that is not ``[name, operand...]``:
     a bare value in the debug list (``"debug": [5]``), or, with `whole`, the debug engine's
@@ -80,7 +87,7 @@ class OpaqueDebug(Slot):
         return self.args[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bundle:
     """One VLIW instruction: engines in the order written, each with its slots.
 

@@ -106,6 +106,15 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
     assert str(caught.value).endswith("(and 2 more problems)")
 
 
+def test_problems_come_in_the_order_of_the_file() -> None:
+    # A line of slots is read once names are known, after the directives and labels around
+    # it; its problems still come where the line stands.
+    with pytest.raises(ProgramError) as caught:
+        parse("    ad 1, 2, 3\n.scalar x\n.scalar x\n    const 1, y\nloop: loop:\n", "e.vasm")
+    assert [(p.line, p.column) for p in caught.value.problems] == [
+        (1, 5), (3, 9), (4, 14), (5, 7)]
+
+
 def test_without_a_path_the_program_is_named() -> None:
     with pytest.raises(ProgramError, match=r"^<program>:1:1: unknown operation"):
         parse("frob")

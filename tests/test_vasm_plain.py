@@ -37,7 +37,7 @@ REFERENCES = [(f"{pack.name}:{puzzle['id']}", puzzle["reference"]["program"])
 def walk_only() -> Iterator[None]:
     """Every line read by the walk: the plain reading declines them all."""
     plain = LineReader._plain
-    LineReader._plain = lambda self, text: None  # type: ignore[method-assign]
+    LineReader._plain = lambda self, text, ops=None: None  # type: ignore[method-assign]
     try:
         yield
     finally:

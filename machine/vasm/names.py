@@ -7,8 +7,29 @@ from typing import Any
 from machine.program import Symbol
 from machine.text import quoted_token as shown
 from machine.text import shown_token as cut
-from machine.vasm.reader import Label, Name
 from machine.vasm.syntax import nearest, or_list
+
+
+class Name:
+    """A scratch operand written as a name: `name` (index None) or `name[index]`.
+
+    Compared by identity, which is cheap: the reader makes one per distinct operand text,
+    and the second pass resolves each one once."""
+
+    __slots__ = ("index", "name")
+
+    def __init__(self, name: str, index: int | None):
+        self.name = name
+        self.index = index
+
+
+class Label:
+    """A jump target written as a label; compared by identity, as `Name`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
 
 
 class Unresolved(Exception):

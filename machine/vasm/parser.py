@@ -1,20 +1,23 @@
 """The `.vasm` assembler: text to `Program`, every problem located file:line:column.
 
-Two passes. The first reads the file line by line (`reader.LineReader`: what
-a line says) and follows its structure: the header, declarations, labels,
-bundles and the lines that continue them, comments anchored to the item
-that follows them. The second allocates named scratch, resolves names and
-labels (which may be used before they are declared) and builds the bundles.
-Problems are collected as they are met, up to MAX_PROBLEMS, so that a bad
-line does not hide the next one; a file with problems costs no more than one
-without. The assembler checks syntax and names only; whether the program
-fits a machine is `machine.program.validate`'s job, which reports
-file:line:column too through the `SourceMap` built here.
+Two passes over one line reader (`reader.LineReader`: what a line says). The
+first follows the file's structure: the header, declarations, labels, bundles
+and the lines that continue them, comments anchored to the item that follows
+them. A line of slots alone only needs telling apart there; it is read in the
+second pass, once scratch is allocated and names and labels (which may be used
+before they are declared) are known, straight into addresses. Any other line
+of slots is read in the first pass and its names resolved in the second.
+Problems are collected as they are met, up to MAX_PROBLEMS, so that a bad line
+does not hide the next one; a file with problems costs no more than one
+without. The assembler checks syntax and names only; whether the program fits
+a machine is `machine.program.validate`'s job, which reports file:line:column
+too through the `SourceMap` built here.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from machine.collector import collector_paused
 from machine.isa import Engine
@@ -33,8 +36,17 @@ from machine.program import (
 from machine.text import quoted_token as shown
 from machine.vasm.layout import canonical_annotations
 from machine.vasm.names import Resolver, Unresolved
-from machine.vasm.reader import Code, Declaration, LineReader, Note, Written, operand_columns
-from machine.vasm.syntax import DEBUG_VALUE, HEADER_RE, allocate
+from machine.vasm.reader import (
+    Code,
+    Declaration,
+    Line,
+    LineReader,
+    Note,
+    Written,
+    no_label,
+    operand_columns,
+)
+from machine.vasm.syntax import DEBUG_VALUE, HEADER_RE, SPACE, allocate
 
 MAX_PROBLEMS = 100
 """Stop after this many problems: the first ones are what a person reads."""
@@ -44,8 +56,8 @@ _BUNDLES = Section.BUNDLES
 
 Positions = tuple[tuple[int, int], ...]
 """(line, column) of each slot of a bundle, in `Bundle.slots` order."""
-_Piece = tuple[int, Code]
-"""A line of a bundle: (line number, what it says)."""
+_Piece = tuple[int, str | Code]
+"""A line of a bundle: (line number, its text or, if the first pass read it, what it says)."""
 
 
 class _Assembler:
@@ -60,7 +72,7 @@ class _Assembler:
         """The line of each declared name."""
         self.labels: list[tuple[str, int]] = []
         self.label_lines: dict[str, tuple[int, int]] = {}
-        self.bundles: list[Code | list[_Piece]] = []
+        self.bundles: list[str | Code | list[_Piece]] = []
         """Each bundle's line, or its lines when continuation lines follow the first."""
         self.bundle_lines: list[int] = []
         self.closed_at = 0
@@ -68,11 +80,21 @@ class _Assembler:
         the last bundle only if it comes after them."""
         self.annotations: list[Annotation] = []
         self.pending: list[str | None] = []
+        self.resolver = Resolver((), {})
+        """Names and labels, known in the second pass."""
+        self.resolved_lines: dict[str | Code, Code] = {}
+        """Each distinct line of slots as the second pass resolved it."""
 
     def problem(self, message: str, line: int, column: int) -> None:
         self.problems.append(Problem(message, path=self.path, line=line, column=column))
         if len(self.problems) >= MAX_PROBLEMS:
-            raise ProgramError(self.problems)
+            self.fail()
+
+    def fail(self) -> None:
+        """Raises the problems, in the order of the file: a line of slots alone is read in
+        the second pass, after the first has met the problems of other lines."""
+        raise ProgramError(sorted(self.problems, key=lambda problem: (problem.line or 0,
+                                                                       problem.column or 0)))
 
     def anchor(self, section: Section, index: int) -> None:
         """Pending full-line comments stand before the item about to be recorded."""
@@ -89,33 +111,29 @@ class _Assembler:
         if lines[-1] == "":
             lines.pop()  # the end of the last line, not a line
         start = self.read_header(lines)
-        read = self.reader.read
-        starts: dict[str, Code] = {}
-        """The lines that begin a bundle (most lines), by text: a repeat costs one lookup."""
+        outlines: dict[str, Line | bool] = {}
+        """What this pass makes of each distinct text: a read line, or whether a line of
+        slots begins a bundle (True) or continues one (False)."""
+        outline = self.outline
         bundles, pending = self.bundles, self.pending
         add_bundle, add_line = bundles.append, self.bundle_lines.append
-        code_line, note = Code, Note  # local names are quicker; this runs for every line
         for number, text in enumerate(lines[start:], start + 1):
-            line = starts.get(text)
+            line = outlines.get(text)
             if line is None:
-                line = read(text)
-                if type(line) is code_line and line.begins:
-                    starts[text] = line
-            elif not pending:  # a repeat of a line that begins a bundle: most lines
-                add_bundle(line)
+                line = outlines[text] = outline(text)
+            if line is True:  # most lines
+                if pending:
+                    self.anchor(_BUNDLES, len(bundles))
+                add_bundle(text)
                 add_line(number)
-                continue
-            if type(line) is code_line:
-                if line.begins:
-                    if pending:
-                        self.anchor(_BUNDLES, len(bundles))
-                    add_bundle(line)
-                    add_line(number)
-                elif line.bar:
+            elif line is False:
+                self.continuation(text, number)
+            elif type(line) is Code:
+                if line.bar:
                     self.continuation(line, number)
                 else:
                     self.labelled(line, number)
-            elif type(line) is note:
+            elif type(line) is Note:
                 pending.append(line.text)
             else:
                 self.closed_at = len(bundles)
@@ -130,6 +148,15 @@ class _Assembler:
         else:
             self.anchor(Section.SYMBOLS, len(self.declarations))
         return self.finish()
+
+    def outline(self, text: str) -> Line | bool:
+        """A line of slots alone is only told apart here (True: it begins a bundle, False: it
+        continues one) and read in the second pass, where its names are known; any other
+        line is read now, as labels and directives shape the program."""
+        code = text.lstrip(SPACE)
+        if code and code[0] not in "#." and no_label(text):
+            return not code.startswith("||")
+        return self.reader.read(text)
 
     def read_header(self, lines: list[str]) -> int:
         count = 0
@@ -147,15 +174,16 @@ class _Assembler:
                 self.header.append((key, value))
         return count
 
-    def continuation(self, line: Code, number: int) -> None:
+    def continuation(self, line: str | Code, number: int) -> None:
         if len(self.bundles) <= self.closed_at:
+            bar = line.bar if type(line) is Code else line.index("||") + 1
             self.problem("'||' continues a bundle, but no bundle comes before it "
-                         "(a label or a directive ends a bundle)", number, line.bar)
-        elif line.problem is not None:
+                         "(a label or a directive ends a bundle)", number, bar)
+        elif type(line) is Code and line.problem is not None:
             self.problem(line.problem[0], number, line.problem[1])
         else:
             last = self.bundles[-1]
-            if type(last) is Code:
+            if type(last) is not list:
                 last = self.bundles[-1] = [(self.bundle_lines[-1], last)]
             last.append((number, line))
 
@@ -202,17 +230,18 @@ class _Assembler:
             if name in self.declared:
                 self.problem(f"label {shown(name)} has the name of the scratch name declared "
                              f"on line {self.declared[name]}", line, column)
-        resolver = Resolver(symbols, dict(self.labels))
+        self.resolver = Resolver(symbols, dict(self.labels))
+        self.reader.resolve_with(self.resolver)
         bundles: list[Bundle] = []
         positions: list[Positions] = []
-        built: dict[Code, tuple[Bundle, tuple[int, ...]]] = {}
+        built: dict[str | Code, tuple[Bundle, tuple[int, ...]]] = {}
         """The bundle of each distinct one-line bundle, and its slots' columns."""
-        code_line, add_bundle, add_positions = Code, bundles.append, positions.append
+        add_bundle, add_positions = bundles.append, positions.append
         for number, item in zip(self.bundle_lines, self.bundles, strict=True):
-            if type(item) is code_line:  # one line: most bundles, and most are repeats
+            if type(item) is not list:  # one line: most bundles, and most are repeats
                 same = built.get(item)
                 if same is None:
-                    done = self.build([(number, item)], resolver)
+                    done = self.build([(number, item)])
                     if done is None:
                         continue
                     same = built[item] = (done[0], tuple([column for _, column in done[1]]))
@@ -220,48 +249,36 @@ class _Assembler:
                 columns = same[1]
                 add_positions(((number, columns[0]),) if len(columns) == 1
                               else tuple([(number, column) for column in columns]))
-            elif (done := self.build(item, resolver)) is not None:
+            elif (done := self.build(item)) is not None:
                 add_bundle(done[0])
                 add_positions(done[1])
         if self.problems:
-            raise ProgramError(self.problems)
+            self.fail()
         annotations = canonical_annotations(self.annotations, len(symbols), len(bundles),
                                             {index for _, index in self.labels})
         source = SourceMap(self.path, tuple(self.bundle_lines), tuple(positions))
         return Program(tuple(bundles), symbols, tuple(self.labels), tuple(self.header),
                        annotations, source)
 
-    def build(self, pieces: list[_Piece], resolver: Resolver
-              ) -> tuple[Bundle, Positions] | None:
+    def build(self, pieces: list[_Piece]) -> tuple[Bundle, Positions] | None:
         """The bundle of its lines, or None after recording what failed."""
-        if len(pieces) == 1:
-            comment = pieces[0][1].comment
-        else:
-            comments = [code.comment for _, code in pieces if code.comment is not None]
-            comment = "; ".join(comments) if comments else None
         groups: dict[Engine, tuple[list[Slot], list[tuple[int, int]]]] = {}
         """Per engine, in order of first appearance: its slots and where each is written."""
-        failed: list[tuple[int, Code, Written]] = []
+        comments: list[str] = []
+        count = 0
         bare = None
-        values, quick = resolver, Slot.quick
-        for number, code in pieces:
-            for written in code.slots:
-                engine, spec, args, column = written
+        failed = False
+        quick = Slot.quick
+        for number, line in pieces:
+            code = self.resolved(line, number)
+            if code is None:
+                failed = True
+                continue
+            if code.comment is not None:
+                comments.append(code.comment)
+            count += len(code.slots)
+            for engine, spec, args, column in code.slots:
                 if spec is not None:  # nearly every slot
-                    try:
-                        # Unpacked, three or four operands resolve at a third of the cost
-                        # of a map; most operations have them.
-                        if len(args) == 3:
-                            a, b, c = args
-                            args = (values[a], values[b], values[c])
-                        elif len(args) == 4:
-                            a, b, c, d = args
-                            args = (values[a], values[b], values[c], values[d])
-                        else:
-                            args = tuple(map(values.__getitem__, args))
-                    except Unresolved:
-                        failed.append((number, code, written))
-                        continue
                     slot = quick(engine, spec.name, args)
                 elif engine is None:
                     bare = bare or (number, column)
@@ -276,12 +293,11 @@ class _Assembler:
                     group = groups[engine] = ([], [])
                 group[0].append(slot)
                 group[1].append((number, column))
-        if bare is not None and sum(len(code.slots) for _, code in pieces) > 1:
+        if bare is not None and count > 1:
             self.problem("a bare 'nop' is an empty bundle and takes no other slots "
                          "('nop ENGINE' keeps an engine with no slots)", *bare)
             return None
         if failed:
-            self.unresolved(failed, resolver)
             return None
         debug = groups.get(Engine.DEBUG)
         if debug is not None and len(debug[0]) > 1:
@@ -290,6 +306,7 @@ class _Assembler:
                     self.problem(f"{DEBUG_VALUE} is the debug engine's whole value: no other "
                                  "debug slot may share its bundle", *place)
                     return None
+        comment = "; ".join(comments) if comments else None
         if len(groups) == 1:  # most bundles of a kernel: one engine
             [(engine, (slots, places))] = groups.items()
             return Bundle(((engine, tuple(slots)),), comment), tuple(places)
@@ -297,13 +314,50 @@ class _Assembler:
                         comment)
         return bundle, tuple([place for _, places in groups.values() for place in places])
 
-    def unresolved(self, failed: list[tuple[int, Code, Written]], resolver: Resolver) -> None:
+    def resolved(self, line: str | Code, number: int) -> Code | None:
+        """A line of slots with its operands as the machine reads them (addresses, bundle
+        indices), or None after recording why not. A plain line is read straight into them;
+        any other is read, and its names resolved one by one."""
+        done = self.resolved_lines.get(line)
+        if done is not None:
+            return done
+        if type(line) is str:
+            done = self.reader.read_resolved(line)
+            if done is not None:
+                self.resolved_lines[line] = done
+                return done
+            code = self.reader.read(line)
+            assert type(code) is Code  # the first pass left only lines of slots to this one
+            if code.problem is not None:
+                self.problem(code.problem[0], number, code.problem[1])
+                return None
+        else:
+            code = line
+        slots: list[Written] = []
+        failed: list[Written] = []
+        resolve = self.resolver.__getitem__
+        for written in code.slots:
+            engine, spec, args, column = written
+            if spec is not None:
+                try:
+                    written = (engine, spec, tuple(map(resolve, args)), column)
+                except Unresolved:
+                    failed.append(written)
+                    continue
+            slots.append(written)
+        if failed:
+            self.unresolved(failed, code, number)
+            return None
+        done = self.resolved_lines[line] = replace(code, slots=tuple(slots))
+        return done
+
+    def unresolved(self, failed: list[Written], code: Code, number: int) -> None:
         """Records why each operand of these slots that does not resolve does not."""
-        for number, code, (_, _, args, column) in failed:
+        for _, _, args, column in failed:
             for arg, operand_column in zip(args, operand_columns(code.text, column),
                                            strict=True):
                 try:
-                    resolver[arg]
+                    self.resolver[arg]
                 except Unresolved as error:
                     self.problem(str(error), number, operand_column)
 

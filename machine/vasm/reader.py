@@ -1,16 +1,19 @@
-"""The first pass of the assembler: one line of `.vasm` read into what it says.
+"""The assembler's line reader: one line of `.vasm` read into what it says.
 
 `LineReader.read` turns the text of a line into a `Note` (blank or comment
 line), a `Directive` or a `Code` line (labels, slots, trailing comment). What
 a line says depends on its text alone, so each distinct text is read once per
 file: an unrolled kernel repeats a few lines thousands of times. Names are
-kept as `Name` and `Label` operands, resolved by the second pass once the
-whole file is read. A problem ends the reading of its line and is kept in the
-read line with its column.
+kept as `Name` and `Label` operands, resolved once the whole file is read. A
+problem ends the reading of its line and is kept in the read line with its
+column.
 
 Most lines of a kernel are plain slots (`op a, b[3], 0x1F || op ...`): they
 are taken apart with string methods, each distinct operand text worked out
-once. Any other line (JSON operands, labels, odd characters, a problem) is
+once. Read in the assembler's second pass (`read_resolved`), where names are
+known, the same reading looks each operand text up as the machine reads it,
+address or bundle index, so that such a line is read once and never resolved
+name by name. Any other line (JSON operands, labels, odd characters, a problem) is
 walked character by character, which words every problem. The walk is the
 definition; the plain reading answers only where it reads the same (the
 tests compare them on generated lines) and leaves the line to the walk
@@ -28,6 +31,7 @@ from machine.isa import BY_MNEMONIC, OPS, Engine, Kind, OpSpec
 from machine.program import OpaqueDebug, Slot
 from machine.takehome_json import JsonValueError, json_value, strict_decoder
 from machine.text import quoted_token as shown
+from machine.vasm.names import Label, Name, Resolver, Unresolved
 from machine.vasm.syntax import (
     ADDRESS_RE,
     ARRAY,
@@ -55,28 +59,6 @@ from machine.vasm.syntax import (
 _NUMBER_START = "-0123456789"
 _get = dict.__getitem__
 _SINGLE_BAR = "a single '|' separates nothing; slots are separated by '||'"
-
-
-class Name:
-    """A scratch operand written as a name: `name` (index None) or `name[index]`.
-
-    Compared by identity, which is cheap: the reader makes one per distinct operand text,
-    and the second pass resolves each one once."""
-
-    __slots__ = ("index", "name")
-
-    def __init__(self, name: str, index: int | None):
-        self.name = name
-        self.index = index
-
-
-class Label:
-    """A jump target written as a label; compared by identity, as `Name`."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
 
 
 Written = tuple[Engine | None, OpSpec | None, tuple[Any, ...], int]
@@ -202,6 +184,25 @@ class _Operands(dict[str, Any]):
         return Label(token) if self.kind is _TARGET else Name(token, None)
 
 
+class _Resolved(dict[str, Any]):
+    """The machine's value of each distinct operand text of one kind, its name resolved:
+    the second pass reads a plain line straight into addresses. KeyError where the text is
+    not plain or does not resolve; the walk then reads the line and the caller words why."""
+
+    def __init__(self, written: _Operands, resolver: Resolver):
+        super().__init__()
+        self.written = written
+        self.resolver = resolver
+
+    def __missing__(self, text: str) -> Any:
+        try:
+            value = self.resolver[self.written[text]]
+        except Unresolved:
+            raise KeyError(text) from None
+        self[text] = value
+        return value
+
+
 # --- the walk -------------------------------------------------------------------------
 
 
@@ -309,17 +310,41 @@ def _expected(kind: Kind) -> str:
     return "a scratch address or a name"
 
 
+def no_label(text: str) -> bool:
+    """Whether no label begins the line: it has no ':' before its comment."""
+    colon = text.find(":")
+    return colon < 0 or 0 <= text.find("#") < colon
+
+
+_PlainOps = dict[str, tuple[Engine, OpSpec, tuple[dict[str, Any], ...], int]]
+"""By mnemonic: engine, op, where each operand's value is looked up, and how many."""
+
+
+def _plain_ops(tables: dict[str, Any]) -> _PlainOps:
+    return {mnemonic: (spec.engine, spec, tuple(tables[kind] for kind in kinds), len(kinds))
+            for mnemonic, (spec, kinds) in _PLAIN_OPS.items()}
+
+
 class LineReader:
     """Reads the lines of one file; `vlen` is the length of a `.vector`."""
 
     def __init__(self, vlen: int):
         self.vlen = vlen
         self.read_lines: dict[str, Line] = {}
-        operands = {kind: _Operands(kind) for kind in (_SCRATCH, _IMMEDIATE, _TARGET)}
-        self.plain_ops = {mnemonic: (spec.engine, spec, tuple(operands[kind] for kind in kinds),
-                                     len(kinds))
-                          for mnemonic, (spec, kinds) in _PLAIN_OPS.items()}
-        """By mnemonic: engine, op, where each operand's value is looked up, and how many."""
+        self.operands = {kind: _Operands(kind) for kind in (_SCRATCH, _IMMEDIATE, _TARGET)}
+        self.plain_ops = _plain_ops(self.operands)
+        self.resolved_ops: _PlainOps = {}
+        """`plain_ops` with names resolved, once the second pass knows them (`resolve_with`)."""
+
+    def resolve_with(self, resolver: Resolver) -> None:
+        """Readies `read_resolved`: names and labels are known now."""
+        self.resolved_ops = _plain_ops({kind: _Resolved(written, resolver)
+                                        for kind, written in self.operands.items()})
+
+    def read_resolved(self, text: str) -> Code | None:
+        """A plain line read with its operands as the machine reads them (addresses, bundle
+        indices), or None where `read` must read it and its names be resolved one by one."""
+        return self._plain(text, self.resolved_ops)
 
     def read(self, text: str) -> Line:
         """What the line says; the same object for the same text."""
@@ -339,15 +364,17 @@ class LineReader:
                 return Directive(self._directive(_Scanner(text, len(text) - len(code))), None)
             except LineError as error:
                 return Directive(None, (error.message, error.column))
-        colon = text.find(":")
-        if colon < 0 or 0 <= text.find("#") < colon:  # no label
+        if no_label(text):
             plain = self._plain(text)
             if plain is not None:
                 return plain
         return self._walk(text, len(text) - len(code))
 
-    def _plain(self, text: str) -> Code | None:
-        """The line read with string methods, or None where the walk must read it."""
+    def _plain(self, text: str, ops: _PlainOps | None = None) -> Code | None:
+        """The line read with string methods, each operand's value looked up where `ops`
+        says (by default: as written); None where the walk must read it."""
+        if ops is None:
+            ops = self.plain_ops
         code, hashmark, comment = text.partition("#")
         pieces = code.split("||")
         offset = 0
@@ -358,7 +385,6 @@ class LineReader:
             bar = len(pieces[0]) + 1
             offset = bar + 1
             del pieces[0]
-        ops = self.plain_ops
         slots = []
         try:
             for piece in pieces:
