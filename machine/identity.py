@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 
 from machine.isa import Engine
 from machine.program import Bundle, Program
@@ -23,11 +22,7 @@ from machine.program import Bundle, Program
 
 def content_hash(program: Program) -> str:
     """The hex SHA-256 of the program's canonical form (see the module docstring)."""
-    digest = hashlib.sha256(b"[")
-    for index, text in enumerate(_bundle_texts(program)):
-        digest.update(b"," + text if index else text)
-    digest.update(b"]")
-    return digest.hexdigest()
+    return hashlib.sha256(b"[" + b",".join(_bundle_texts(program)) + b"]").hexdigest()
 
 
 def canonical_form(program: Program) -> str:
@@ -40,19 +35,19 @@ def form_hash(form: str) -> str:
     return hashlib.sha256(form.encode("ascii")).hexdigest()
 
 
-def _bundle_texts(program: Program) -> Iterator[bytes]:
+def _bundle_texts(program: Program) -> list[bytes]:
     """Each bundle's canonical text. Each distinct bundle object is serialised once:
     unrolled kernels repeat the same bundles thousands of times, and the parsers share
     equal bundles."""
     texts: dict[int, bytes] = {}
-    for bundle in program.bundles:
-        text = texts.get(id(bundle))
-        if text is None:
-            text = texts[id(bundle)] = _canonical(bundle)
-        yield text
+    get = texts.get
+    return [get(id(bundle)) or texts.setdefault(id(bundle), _canonical(bundle))
+            for bundle in program.bundles]
 
 
 def _canonical(bundle: Bundle) -> bytes:
+    if all(engine is Engine.DEBUG for engine, _ in bundle.groups):
+        return b"{}"  # a bundle of debug slots alone, as the take-home writes its comparisons
     body = {engine.value: [[slot.name, *slot.args] for slot in slots]
             for engine, slots in bundle.groups if engine != Engine.DEBUG}
     return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode("ascii")

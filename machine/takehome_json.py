@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,9 @@ MAX_PROBLEMS = 100
 """Stop collecting problems after this many: the first ones are what a person reads."""
 
 ENGINE_NAMES = ", ".join(engine.value for engine in Engine)
+_ENGINES = {engine.value: engine for engine in Engine}
+_PLAIN = frozenset({int, str, bool, type(None)})
+"""The types of a JSON value that `json_value` keeps as they are."""
 
 
 class JsonValueError(ValueError):
@@ -110,14 +114,56 @@ def decode_json_text(text: str, path: str | None = None) -> Any:
 
 
 def program_from_json_text(text: str, path: str | None = None) -> Program:
-    """A program from the take-home's JSON text; every problem located by bundle and slot."""
+    """A program from the take-home's JSON text; every problem located by bundle and slot.
+
+    The list of bundles is read one bundle at a time, each keyed by its own text: an
+    unrolled kernel repeats a few hundred bundles thousands of times, and equal text is
+    an equal bundle, types included. Text that is not a well-formed list is decoded whole,
+    which words any problem."""
     with collector_paused():  # hundreds of thousands of objects, all kept, none in cycles
-        return program_from_json(decode_json_text(text, path), path)
+        keyed = _keyed_by_text(text)
+        if keyed is None:
+            return program_from_json(decode_json_text(text, path), path)
+        return _program(keyed, path)
+
+
+_BLANK_RE = re.compile(r"[ \t\n\r]*")
+"""JSON's whitespace."""
+
+
+def _keyed_by_text(text: str) -> list[tuple[str, Any]] | None:
+    """Each bundle of a JSON list with its text, or None where the text is not a well-formed
+    JSON list (the whole decode then says why)."""
+    scan = strict_decoder().scan_once
+    skip = _BLANK_RE.match
+    at = skip(text).end()
+    if text[at:at + 1] != "[":
+        return None
+    at = skip(text, at + 1).end()
+    keyed: list[tuple[str, Any]] = []
+    if text[at:at + 1] == "]":
+        at += 1
+    else:
+        while True:
+            try:
+                value, end = scan(text, at)
+            except (StopIteration, ValueError, RecursionError):
+                return None
+            keyed.append((text[at:end], value))
+            at = skip(text, end).end()
+            mark = text[at:at + 1]
+            at = skip(text, at + 1).end()
+            if mark == "]":
+                break
+            if mark != ",":
+                return None
+    return keyed if at == len(text) else None
 
 
 def _is_sequence(value: object) -> bool:
     """A JSON list, or a tuple of the take-home's Python form (but not a decoded object)."""
-    return isinstance(value, list | tuple) and not isinstance(value, ObjectPairs)
+    return type(value) is list or (isinstance(value, list | tuple)
+                                   and not isinstance(value, ObjectPairs))
 
 
 class _Collector:
@@ -133,33 +179,43 @@ class _Collector:
 
 def program_from_json(data: object, path: str | None = None) -> Program:
     """A program from the take-home's form, as decoded JSON (or its Python form with tuples)."""
-    problems = _Collector(path)
     if not _is_sequence(data):
+        problems = _Collector(path)
         problems.add(f"expected a JSON list of bundles, not {describe(data)}")
         raise ProgramError(problems.problems)
+    return _program([(_key(raw), raw) for raw in data], path)  # type: ignore[attr-defined]
+
+
+def _program(keyed: list[tuple[Any, Any]], path: str | None) -> Program:
+    """The program of these bundles, each with a key that only an equal bundle shares (None:
+    built on its own). One object for all equal bundles: validation, the engine and the
+    program's identity then work once per distinct bundle."""
+    problems = _Collector(path)
     shared: dict[Any, Bundle | None] = {}
-    bundles = [_shared_bundle(b, raw, problems, shared) for b, raw in enumerate(data)]
+    bundles = []
+    for b, (key, raw) in enumerate(keyed):
+        found = _MISSING if key is None else shared.get(key, _MISSING)
+        if found is _MISSING:
+            found = _bundle(b, raw, problems)
+            if key is not None:
+                shared[key] = found
+        elif found is None:  # the same problems, at this bundle too
+            _bundle(b, raw, problems)
+        bundles.append(found)
     if problems.problems:
         raise ProgramError(problems.problems)
     return Program(tuple(b for b in bundles if b is not None), source=SourceMap(path, (), ()))
 
 
-def _shared_bundle(b: int, raw: object, problems: _Collector,
-                   shared: dict[Any, Bundle | None]) -> Bundle | None:
-    """The bundle, one object for all equal bundles: an unrolled kernel repeats a few
-    hundred bundles thousands of times, and validation, the engine and the program's
-    identity then work once per distinct bundle. A bundle whose slots hold lists (debug
-    operands) is built on its own."""
+def _key(raw: object) -> Any:
+    """A hashable image of a raw bundle of the Python form, or None where it holds a list
+    inside a slot or is not a bundle at all."""
     try:
         key = _frozen(raw)
-        found = shared.get(key, _MISSING)
-    except (TypeError, ValueError):  # unhashable, or not an object at all
-        return _bundle(b, raw, problems)
-    if found is _MISSING:
-        found = shared[key] = _bundle(b, raw, problems)
-    elif found is None:  # the same problems, at this bundle too
-        _bundle(b, raw, problems)
-    return found
+        hash(key)
+    except (TypeError, ValueError):
+        return None
+    return key
 
 
 _MISSING = object()
@@ -189,9 +245,8 @@ def _bundle(b: int, raw: object, problems: _Collector) -> Bundle | None:
     index = 0
     ok = True
     for key, raw_slots in pairs:
-        try:
-            engine = Engine(key)
-        except ValueError:
+        engine = _ENGINES.get(key) if type(key) is str else None
+        if engine is None:
             problems.add(f"unknown engine {describe(key)} (engines: {ENGINE_NAMES})", b)
             ok = False
             continue
@@ -244,12 +299,15 @@ def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> 
         if type(operand) is int:  # nearly every operand: nothing to check
             args.append(operand)
             continue
+        if type(operand) is list and all(type(item) in _PLAIN for item in operand):
+            args.append(operand)  # a debug operand as JSON text gives it: nothing to convert
+            continue
         try:
             args.append(json_value(operand))
         except JsonValueError as error:
             problems.add(f"operand {k} of '{shown_token(raw[0])}': {error}", b, s, engine)
             return None
-    return Slot(engine, raw[0], tuple(args))
+    return Slot.quick(engine, raw[0], tuple(args))
 
 
 def program_to_json(program: Program) -> list[dict[str, Any]]:

@@ -114,6 +114,43 @@ def test_malformed_json_programs_are_named_by_bundle_and_slot(text: str, message
     assert str(caught.value).startswith(message)
 
 
+@settings(max_examples=80, deadline=None)
+@given(takehome_programs, st.sampled_from([None, 0, 2]), st.sampled_from([", ", ","]),
+       st.sampled_from(["", " \n\t "]))
+def test_json_text_in_any_layout_is_the_program_of_its_values(
+        data: list, indent: int | None, comma: str, blank: str) -> None:
+    # Bundles are read one at a time, keyed by their text: the layout changes nothing, and a
+    # repeated bundle is one object.
+    repeated = data + data
+    text = blank + json.dumps(repeated, indent=indent, separators=(comma, ": ")) + blank
+    program = program_from_json_text(text, "k.json")
+    assert program == program_from_json(repeated, "k.json")
+    if indent is None and data:
+        assert program.bundles[len(data)] is program.bundles[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[{}] x", "k.json:1:6: not valid JSON: Extra data"),
+        ("[{} {}]", "k.json:1:5: not valid JSON: Expecting ',' delimiter"),
+        ("[{},]", "k.json:1:5: not valid JSON: Expecting value"),
+        ("[", "k.json:1:2: not valid JSON: Expecting value"),
+        ("[{}", "k.json:1:4: not valid JSON: Expecting ',' delimiter"),
+        ("", "k.json:1:1: not valid JSON: Expecting value"),
+    ],
+)
+def test_a_list_that_is_not_well_formed_is_worded_by_the_whole_decode(text: str,
+                                                                     message: str) -> None:
+    with pytest.raises(ProgramError) as caught:
+        program_from_json_text(text, "k.json")
+    assert str(caught.value).startswith(message)
+
+
+def test_an_empty_list_is_an_empty_program() -> None:
+    assert program_from_json_text(" [ ] ").bundles == ()
+
+
 def test_every_bad_bundle_is_reported() -> None:
     with pytest.raises(ProgramError) as caught:
         program_from_json([5, {}, {"x": []}, {"alu": 1}])
