@@ -206,6 +206,13 @@ class Program:
         return tuple((bundle, uses[key]) for key, bundle in distinct.items())
 
     @cached_property
+    def memo(self) -> dict[str, Any]:
+        """What other layers work out from the program and keep with it, as it never
+        changes: the machines it was checked on, the engine's shape of it. A validation
+        runs the same program in two batches; the second finds them here."""
+        return {}
+
+    @cached_property
     def survey(self) -> _Survey:
         """Every slot's operands gathered at once, for validation and the scratch score."""
         with collector_paused():  # many small lists, none in cycles
@@ -518,7 +525,11 @@ def _bundle_problems(bundle: Bundle, config: MachineConfig,
 
 def check(program: Program, config: MachineConfig) -> Program:
     """The program itself if it may run on the machine; otherwise ProgramError."""
+    checked = program.memo.setdefault("checked on", [])
+    if any(config == machine for machine in checked):
+        return program
     problems = validate(program, config)
     if problems:
         raise ProgramError(problems)
+    checked.append(config)
     return program

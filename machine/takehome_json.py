@@ -129,11 +129,15 @@ def program_from_json_text(text: str, path: str | None = None) -> Program:
 
 _BLANK_RE = re.compile(r"[ \t\n\r]*")
 """JSON's whitespace."""
+_BLANKS = frozenset(" \t\n\r")
+_MARKS = frozenset(",]")
 
 
 def _keyed_by_text(text: str) -> list[tuple[str, Any]] | None:
     """Each bundle of a JSON list with its text, or None where the text is not a well-formed
-    JSON list (the whole decode then says why)."""
+    JSON list (the whole decode then says why). A bundle whose text came before is not
+    decoded again (its value is `REPEAT`): where the text up to the next '}' is a whole
+    bundle seen before, it is this bundle too, as no JSON value is the start of another."""
     scan = strict_decoder().scan_once
     skip = _BLANK_RE.match
     at = skip(text).end()
@@ -141,18 +145,31 @@ def _keyed_by_text(text: str) -> list[tuple[str, Any]] | None:
         return None
     at = skip(text, at + 1).end()
     keyed: list[tuple[str, Any]] = []
+    add = keyed.append
+    seen: set[str] = set()
     if text[at:at + 1] == "]":
         at += 1
     else:
         while True:
-            try:
-                value, end = scan(text, at)
-            except (StopIteration, ValueError, RecursionError):
-                return None
-            keyed.append((text[at:end], value))
-            at = skip(text, end).end()
-            mark = text[at:at + 1]
-            at = skip(text, at + 1).end()
+            end = text.find("}", at) + 1
+            key = text[at:end]
+            if key in seen:
+                add((key, REPEAT))
+            else:
+                try:
+                    value, end = scan(text, at)
+                except (StopIteration, ValueError, RecursionError):
+                    return None
+                key = text[at:end]
+                seen.add(key)
+                add((key, value))
+            mark = text[end:end + 1]
+            if mark not in _MARKS:  # blanks before the ',' (json.dump's separators put none)
+                end = skip(text, end).end()
+                mark = text[end:end + 1]
+            at = end + 1
+            if text[at:at + 1] in _BLANKS:
+                at = skip(text, at).end()
             if mark == "]":
                 break
             if mark != ",":
@@ -200,7 +217,7 @@ def _program(keyed: list[tuple[Any, Any]], path: str | None) -> Program:
             if key is not None:
                 shared[key] = found
         elif found is None:  # the same problems, at this bundle too
-            _bundle(b, raw, problems)
+            _bundle(b, strict_decoder().decode(key) if raw is REPEAT else raw, problems)
         bundles.append(found)
     if problems.problems:
         raise ProgramError(problems.problems)
@@ -219,6 +236,8 @@ def _key(raw: object) -> Any:
 
 
 _MISSING = object()
+REPEAT = object()
+"""The value of a bundle whose text came before: its bundle is built already."""
 
 
 def _frozen(raw: object) -> Any:

@@ -53,8 +53,10 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
     images = _images(memories)
     if config.n_cores != 1:
         return [run_program(program, image, config) for image in images]
+    shapes = program.memo.setdefault("engine shapes", {})
     try:
-        shape = shape_of(program, config.vlen)
+        shape = shapes.get(config.vlen) or shapes.setdefault(config.vlen,
+                                                             shape_of(program, config.vlen))
     except Unsupported:
         return [run_program(program, image, config) for image in images]
     scratch_rows = config.scratch_size + shape.shadow_rows
