@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -136,6 +136,9 @@ class Shape:
     repeats: bool
     """Whether equal bundles recur (so that compiled bundles are worth looking up)."""
     operations: Operations
+    blocks: dict[int, Block] = field(default_factory=dict, compare=False)
+    """The straight-line blocks met so far, by first pc: they depend on the program alone,
+    and a shape serves every run of it (the program keeps it, `Program.memo`)."""
 
 
 def shape_of(program: Program, vlen: int) -> Shape:

@@ -63,7 +63,7 @@ class Runner:
         self.shape = shape
         self.config = config
         self.referee = Referee(program, config)
-        self.blocks: dict[int, Block] = {}
+        self.blocks = shape.blocks
         self.results: dict[int, RunResult] = {}
 
     def run(self, batches: list[Batch]) -> dict[int, RunResult]:
