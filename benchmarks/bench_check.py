@@ -44,8 +44,11 @@ UNROLLED = "lockstep.vasm"
 """The shipped unrolled straight-line kernel of this checkout."""
 TARGETS = (("baseline.vasm", 1.0), (UNROLLED, 0.3))
 """Solution file and its wall-time target in seconds (the team's issue 4)."""
-PACKED_CANDIDATES = (("solutions/takehome/tree-loop/packed.vasm", "takehome/tree-loop"),)
-"""A packed unrolled kernel of about 1,400 cycles (the tree-loop warm-up): the first that exists."""
+PACKED_CANDIDATES = (("corpus/takehome/tree-kernel/rounds2-wrapmul-madd-w0-r12-valu6.vasm",
+                      PUZZLE),)
+"""A packed unrolled kernel at full size, as the take-home's simulator runs it on its own
+inputs: the project's fastest (2,265 cycles; nothing shipped goes below the 2,164-cycle
+mark, so the issue's ~1,200-cycle kernel is not in the repository). The first that exists."""
 STARTUP_TARGET = 0.12
 ALSO_IN_ENGINE = "validate alone (machine.program.check) *"
 """A stage timed on its own that the engine's time includes: not added to the total."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import tomllib
 from collections.abc import Sequence
+from functools import cached_property
 
 KeyPath = tuple[str | int, ...]
 
@@ -28,13 +29,27 @@ _SCALAR_END = frozenset(",]}#\n\r")
 
 
 class Locator:
-    """Where each key path of a (syntactically valid) TOML text is defined."""
+    """Where each key path of a (syntactically valid) TOML text is defined.
+
+    The text is scanned on the first question: a pack that loads without a problem
+    (nearly every load, and every `vliw check`) never asks one."""
 
     def __init__(self, text: str):
-        scanner = _Scanner(text)
+        self.text = text
+
+    @cached_property
+    def _scanned(self) -> _Scanner:
+        scanner = _Scanner(self.text)
         scanner.scan()
-        self.lines = scanner.lines
-        self.string_starts = scanner.string_starts
+        return scanner
+
+    @property
+    def lines(self) -> dict[KeyPath, int]:
+        return self._scanned.lines
+
+    @property
+    def string_starts(self) -> dict[KeyPath, int]:
+        return self._scanned.string_starts
 
     def line(self, path: Sequence[str | int]) -> int:
         """Line of `path`, or of its longest known prefix; 1 for the document itself."""
