@@ -1,6 +1,6 @@
 """What keeps the game quick without changing what it shows: the statement drawn once per
 width, the list left as it is when nothing changed, and loaded packs out of the collector's
-way a puzzle left while its text was being assembled."""
+way."""
 
 from __future__ import annotations
 
