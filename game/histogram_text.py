@@ -56,7 +56,9 @@ def plain(lines: Sequence[Text]) -> str:
 
 
 def percent_text(standing: Standing) -> str:
-    """'better than 86.6% of recorded solutions (13 of 15)', or why there is nothing to beat."""
+    """'better than 86.6% of recorded solutions (13 of 15)'; 'beats none of 5 recorded
+    solutions yet' at the bottom (a tutorial's histogram is often all one score); or why there
+    is nothing to beat."""
     percent = standing.percent_better
     if percent is None:
         return "no recorded solutions to compare with yet"
@@ -64,6 +66,8 @@ def percent_text(standing: Standing) -> str:
     number = f"{shown:.1f}".removesuffix(".0")
     noun = "solution" if standing.total == 1 else "solutions"
     ties = f", tied with {standing.ties}" if standing.ties else ""
+    if standing.better_than == 0:  # "better than 0%" reads as a score of nothing at all
+        return f"beats none of {standing.total} recorded {noun} yet{ties}"
     return (f"better than {number}% of recorded {noun} "
             f"({standing.better_than} of {standing.total}{ties})")
 

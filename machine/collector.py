@@ -9,6 +9,11 @@ Turned on again, the collector would at once traverse every object made in the
 block (they are all in its youngest generation), a tenth of the parse of an
 unrolled kernel. They are long-lived by then, so they go straight to the oldest
 generation, which only the rare full collection traverses.
+
+A long-running program (the game in the terminal) can set aside for good what it
+keeps all its life with `keep_alive_objects`: a full collection then traverses
+only what was made since, instead of every loaded pack, each time its screens
+have made enough objects to set one off.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _paused = 0
 _was_enabled = False
+_kept = False
 
 
 @contextmanager
@@ -40,5 +46,19 @@ def collector_paused() -> Iterator[None]:
             _paused -= 1
             if _paused == 0 and _was_enabled:
                 gc.freeze()  # every object into the permanent generation,
-                gc.unfreeze()  # and from there into the oldest, untraversed
+                if not _kept:
+                    gc.unfreeze()  # and from there into the oldest, untraversed
                 gc.enable()
+
+
+def keep_alive_objects() -> None:
+    """Every object alive now into the permanent generation, never traversed again.
+
+    Objects freed later are still freed when the last reference goes; only a cycle
+    among them would never be collected. After this, the objects of a paused block
+    stay in the permanent generation too (they form no cycles either), since moving
+    them back would bring back everything kept here."""
+    global _kept
+    with _lock:
+        gc.freeze()
+        _kept = True

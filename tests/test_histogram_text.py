@@ -94,8 +94,8 @@ def test_a_new_best_and_a_new_worst_beyond_every_solution() -> None:
                               " (5 of 5) — a new best")
     worst = histogram_lines(HISTOGRAM, "cycles", player=9999)
     assert worst[-2].plain.split() == ["9,500–9,999", "│", "0", "◀", "you", "9,999"]
-    assert worst[-1].plain == ("you: 9,999 cycles, better than 0% of recorded solutions"
-                               " (0 of 5) — a new worst")
+    assert worst[-1].plain == ("you: 9,999 cycles, beats none of 5 recorded solutions yet"
+                               " — a new worst")
 
 
 def test_an_empty_histogram_says_so_and_still_shows_the_player_and_marks() -> None:
@@ -112,8 +112,8 @@ def test_an_empty_histogram_says_so_and_still_shows_the_player_and_marks() -> No
     (1460, "better than 60% of recorded solutions (3 of 5)"),
     (1400, "better than 80% of recorded solutions (4 of 5, tied with 1)"),
     (1300, "better than 100% of recorded solutions (5 of 5)"),
-    (2164, "better than 0% of recorded solutions (0 of 5, tied with 1)"),
-    (2165, "better than 0% of recorded solutions (0 of 5)"),
+    (2164, "beats none of 5 recorded solutions yet, tied with 1"),
+    (2165, "beats none of 5 recorded solutions yet"),
 ])
 def test_percent_text(value: int, expected: str) -> None:
     assert percent_text(HISTOGRAM.standing("cycles", value)) == expected
@@ -126,6 +126,8 @@ def test_percentages_are_never_rounded_up() -> None:
     assert percent_text(many.standing("cycles", 697)) == \
         "better than 0.3% of recorded solutions (1 of 300)"
     one = Histogram.build("p/q", METRICS, [point(1, 10, 5)])
+    assert percent_text(one.standing("cycles", 10)) == \
+        "beats none of 1 recorded solution yet, tied with 1"
     assert percent_text(one.standing("cycles", 5)).endswith("of recorded solution (1 of 1)")
 
 

@@ -23,6 +23,7 @@ from game.progress import locked
 from game.tui.context import GameContext
 from game.tui.manual_text import limits_markdown
 from game.tui.widgets.footer import GameFooter
+from machine.collector import keep_alive_objects
 
 if TYPE_CHECKING:
     from game.catalog import PuzzleEntry
@@ -156,11 +157,15 @@ class BrowserScreen(Screen[None]):
         self.context.locked = closed
         statuses = {entry.id: PuzzleStatus(entry, bests[entry.id], closed.get(entry.id, []))
                     for entry in entries}
+        # The packs stay loaded as long as the game runs: out of every later collection.
+        keep_alive_objects()
         self.app.call_from_thread(self._show_packs, statuses, errors)
 
     def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
         if not self.is_attached:
             return
+        if statuses == self._statuses and not errors:
+            return  # back from a puzzle with nothing new: the tree and the details stand
         self._statuses = statuses
         tree: Tree[str] = self.query_one("#puzzles", Tree)
         highlighted = tree.cursor_node.data if tree.cursor_node else None

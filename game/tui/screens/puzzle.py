@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +38,7 @@ from game.tui.screens.dialogs import ConfirmDialog, NameDialog
 from game.tui.statement_text import statement_markdown
 from game.tui.widgets.asm_editor import MAX_EDITABLE_LINES, AsmEditor
 from game.tui.widgets.code_view import CodeView
+from game.tui.widgets.drawn_markdown import DrawnMarkdown
 from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.run_report import failure_text
 
@@ -168,10 +168,11 @@ class PuzzleScreen(Screen[None]):
                     self.context.best_scores(self.puzzle_id).items()}
         except StoreError:
             best = {}
-        # Rich draws the Markdown in one widget: Textual's Markdown makes a widget per block
-        # and per table cell, and opening a puzzle would wait for them.
-        self.statement_source = statement_markdown(self.puzzle, best)
-        self.query_one("#statement", Static).update(RichMarkdown(self.statement_source))
+        source = statement_markdown(self.puzzle, best)
+        if source == self.statement_source:
+            return  # drawn already (the screen resumes as soon as it is first shown)
+        self.statement_source = source
+        self.query_one("#statement", Static).update(DrawnMarkdown(source))
 
     def action_toggle_statement(self) -> None:
         """Show or hide the statement; the choice is kept for every puzzle and later games."""
@@ -319,7 +320,7 @@ class PuzzleScreen(Screen[None]):
             self.app.call_from_thread(self._show_assembly, text, assembly, labels)
 
     def _show_assembly(self, text: str, assembly: Assembly, labels: frozenset[str]) -> None:
-        if not self.is_attached:
+        if not self.is_attached or self not in self.app.screen_stack:
             return  # the player left the puzzle while it was being assembled
         if text != self.text:
             return  # typed meanwhile: a newer assembly is on its way

@@ -1,0 +1,87 @@
+"""What keeps the game quick without changing what it shows: the statement drawn once per
+width, the list left as it is when nothing changed, and loaded packs out of the collector's
+way."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.markdown import Markdown
+from textual.widgets import Tree
+from tui_kit import make_app, open_puzzle, run_async, settle
+
+import game.tui.widgets.drawn_markdown as drawn_markdown
+from game.tui.screens.browser import BrowserScreen
+from game.tui.widgets.drawn_markdown import DrawnMarkdown
+from machine import collector
+
+SOURCE = "# Title\n\n| region | words |\n|---|---|\n| `a` | 1 |\n\nSome *text*.\n"
+
+
+def drawing(renderable: object, width: int) -> str:
+    console = Console(width=width, file=None, force_terminal=True, color_system="truecolor",
+                      record=True)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
+
+
+def test_drawn_markdown_draws_as_rich_markdown_does_once_per_width(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawn_markdown, "_drawn", type(drawn_markdown._drawn)())
+    drawn: list[str] = []
+
+    class Counted(Markdown):
+        def __init__(self, markup: str):
+            drawn.append(markup)
+            super().__init__(markup)
+
+    monkeypatch.setattr(drawn_markdown, "Markdown", Counted)
+    assert drawing(DrawnMarkdown(SOURCE), 40) == drawing(Markdown(SOURCE), 40)
+    assert drawing(DrawnMarkdown(SOURCE), 40) == drawing(Markdown(SOURCE), 40)
+    assert len(drawn) == 1
+    assert drawing(DrawnMarkdown(SOURCE), 30) == drawing(Markdown(SOURCE), 30)
+    assert len(drawn) == 2
+
+
+def test_drawn_markdown_keeps_a_bounded_number_of_drawings(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawn_markdown, "_drawn", type(drawn_markdown._drawn)())
+    for width in range(20, 20 + drawn_markdown.KEPT + 5):
+        drawing(DrawnMarkdown(SOURCE), width)
+    assert len(drawn_markdown._drawn) == drawn_markdown.KEPT
+
+
+def test_kept_objects_stay_out_of_collections_after_a_paused_block(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(collector, "_kept", False)
+    try:
+        collector.keep_alive_objects()
+        kept = gc.get_freeze_count()
+        assert kept > 0
+        with collector.collector_paused():
+            made = [[index] for index in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= kept + len(made)
+    finally:
+        gc.unfreeze()
+
+
+@run_async
+async def test_back_in_the_list_with_nothing_new_the_tree_is_left_as_it_was(
+        tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        tree = app.screen.query_one("#puzzles", Tree)
+        leaves = [node for pack in tree.root.children for node in pack.children]
+        await open_puzzle(pilot)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert [node for pack in tree.root.children for node in pack.children] == leaves
