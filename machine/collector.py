@@ -13,7 +13,9 @@ generation, which only the rare full collection traverses.
 A long-running program (the game in the terminal) can set aside for good what it
 keeps all its life with `keep_alive_objects`: a full collection then traverses
 only what was made since, instead of every loaded pack, each time its screens
-have made enough objects to set one off.
+have made enough objects to set one off. From then on a paused block leaves its
+objects where they are (moving them would bring back what was set aside); the
+young collection that follows it traverses them once, and they stay collectable.
 """
 
 from __future__ import annotations
@@ -45,20 +47,21 @@ def collector_paused() -> Iterator[None]:
         with _lock:
             _paused -= 1
             if _paused == 0 and _was_enabled:
-                gc.freeze()  # every object into the permanent generation,
                 if not _kept:
+                    gc.freeze()  # every object into the permanent generation,
                     gc.unfreeze()  # and from there into the oldest, untraversed
                 gc.enable()
 
 
 def keep_alive_objects() -> None:
-    """Every object alive now into the permanent generation, never traversed again.
+    """Every object alive now into the permanent generation, never traversed again; once
+    in a process (the objects alive at a later call are a player's screens, which come
+    and go).
 
     Objects freed later are still freed when the last reference goes; only a cycle
-    among them would never be collected. After this, the objects of a paused block
-    stay in the permanent generation too (they form no cycles either), since moving
-    them back would bring back everything kept here."""
+    among them would never be collected."""
     global _kept
     with _lock:
-        gc.freeze()
-        _kept = True
+        if not _kept:
+            gc.freeze()
+            _kept = True
