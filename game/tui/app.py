@@ -48,8 +48,11 @@ class VliwApp(App[None]):
     @work(thread=True, group="keymap")
     def apply_keymap(self) -> None:
         """The player's keymap file, read off the path to the first frame."""
+        from game.tui.settings import KEYMAP_NAME, load_keymap
+
+        if not (self.context.home / KEYMAP_NAME).exists():
+            return  # nothing to check against every binding id, which imports every screen
         from game.tui.keys import binding_ids
-        from game.tui.settings import load_keymap
 
         keymap, problems = load_keymap(self.context.home, binding_ids())
         self.call_from_thread(self._use_keymap, keymap, problems)
