@@ -48,3 +48,21 @@ async def test_from_the_results_and_from_the_debugger(tmp_path: Path) -> None:
         assert app.screen.bottleneck is not None and app.screen.bottleneck.cycles == 5
         await press(pilot, "escape")
         assert isinstance(app.screen, DebuggerScreen)
+
+
+@run_async
+async def test_the_floors_are_shown_on_opening_and_leaving_at_once_is_safe(
+        tmp_path: Path) -> None:
+    program = parse_program(SOLUTION, None)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        screen = BottleneckScreen("solution", program, TAKEHOME, list)
+        await app.push_screen(screen)
+        # The engines' floors are there on the first frame; the chain follows in a worker.
+        assert screen.bottleneck is not None and screen.bottleneck.cycles == 5
+        app.pop_screen()  # before the chain's worker has even begun
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not isinstance(app.screen, BottleneckScreen)
+    # run_test raises here if a worker failed after its screen was gone
