@@ -136,7 +136,7 @@ _MARKS = frozenset(",]")
 def _keyed_by_text(text: str) -> list[tuple[str, Any]] | None:
     """Each bundle of a JSON list with its text, or None where the text is not a well-formed
     JSON list (the whole decode then says why). A bundle whose text came before is not
-    decoded again (its value is `REPEAT`): where the text up to the next '}' is a whole
+    decoded again (its value is `_REPEAT`): where the text up to the next '}' is a whole
     bundle seen before, it is this bundle too, as no JSON value is the start of another."""
     scan = strict_decoder().scan_once
     skip = _BLANK_RE.match
@@ -154,7 +154,7 @@ def _keyed_by_text(text: str) -> list[tuple[str, Any]] | None:
             end = text.find("}", at) + 1
             key = text[at:end]
             if key in seen:
-                add((key, REPEAT))
+                add((key, _REPEAT))
             else:
                 try:
                     value, end = scan(text, at)
@@ -217,7 +217,7 @@ def _program(keyed: list[tuple[Any, Any]], path: str | None) -> Program:
             if key is not None:
                 shared[key] = found
         elif found is None:  # the same problems, at this bundle too
-            _bundle(b, strict_decoder().decode(key) if raw is REPEAT else raw, problems)
+            _bundle(b, strict_decoder().decode(key) if raw is _REPEAT else raw, problems)
         bundles.append(found)
     if problems.problems:
         raise ProgramError(problems.problems)
@@ -236,7 +236,7 @@ def _key(raw: object) -> Any:
 
 
 _MISSING = object()
-REPEAT = object()
+_REPEAT = object()
 """The value of a bundle whose text came before: its bundle is built already."""
 
 
@@ -319,7 +319,9 @@ def _slot(engine: Engine, raw: object, problems: _Collector, b: int, s: int) -> 
             args.append(operand)
             continue
         if type(operand) is list and all(type(item) in _PLAIN for item in operand):
-            args.append(operand)  # a debug operand as JSON text gives it: nothing to convert
+            # A list of plain values (a debug operand, as JSON text gives it): nothing to
+            # convert, but copied as json_value copies, so no caller's list is shared.
+            args.append(operand.copy())
             continue
         try:
             args.append(json_value(operand))

@@ -81,6 +81,13 @@ def test_json_and_vasm_describe_the_same_program() -> None:
     assert format_program(program) == "    const 0, 7 || jump 0\n    div 1, 2, 3\n"
 
 
+def test_from_json_copies_its_containers() -> None:
+    data = [{"debug": [["compare", 1, [2, "a"]]]}]
+    program = program_from_json(data)
+    data[0]["debug"][0][2].append(3)
+    assert program.bundles[0].slots[0].args == (1, [2, "a"])
+
+
 def test_to_json_copies_its_containers() -> None:
     program = program_from_json([{"debug": [["compare", 1, [2]]]}])
     program_to_json(program)[0]["debug"][0][2].append(3)
