@@ -55,8 +55,9 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
         return [run_program(program, image, config) for image in images]
     shapes = program.memo.setdefault("engine shapes", {})
     try:
-        shape = shapes.get(config.vlen) or shapes.setdefault(config.vlen,
-                                                             shape_of(program, config.vlen))
+        shape = shapes.get(config.vlen)
+        if shape is None:
+            shape = shapes[config.vlen] = shape_of(program, config.vlen)
     except Unsupported:
         return [run_program(program, image, config) for image in images]
     scratch_rows = config.scratch_size + shape.shadow_rows
