@@ -121,13 +121,86 @@ def program_from_json_text(text: str, path: str | None = None) -> Program:
     an equal bundle, types included. Text that is not a well-formed list is decoded whole,
     which words any problem."""
     with collector_paused():  # hundreds of thousands of objects, all kept, none in cycles
+        dumped = _as_dumped(text)
+        if dumped is not None:
+            program = _program_of_distinct(*dumped, path)
+            if program is not None:
+                return program
         keyed = _keyed_by_text(text)
         if keyed is None:
             return program_from_json(decode_json_text(text, path), path)
         return _program(keyed, path)
 
 
-_BLANK_RE = re.compile(r"[ \t\n\r]*")
+def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
+    """The bundle of a text with no brace inside, built the short way, or None where it is
+    not every engine once with slots `[name, operand...]` (`_bundle` then reads it).
+
+    Without a brace inside, no operand holds an object: every operand is plain JSON data
+    as decoded, which is what `_slot` would make of it."""
+    groups = []
+    for key, raw_slots in raw:
+        engine = _ENGINES.get(key)
+        if engine is None or type(raw_slots) is not list:
+            return None
+        slots = []
+        for raw_slot in raw_slots:
+            if type(raw_slot) is not list or not raw_slot or type(raw_slot[0]) is not str:
+                return None
+            slots.append(Slot.quick(engine, raw_slot[0], tuple(raw_slot[1:])))
+        groups.append((engine, tuple(slots)))
+    if len(groups) > 1 and len({engine for engine, _ in groups}) < len(groups):
+        return None
+    return Bundle(tuple(groups))
+
+
+_BRACED = re.compile(r"\{[^{}]*\}")
+"""A brace, then no brace up to the first closing one: a bundle as `json.dump` writes it,
+when no string in it holds a brace."""
+
+
+def _as_dumped(text: str) -> tuple[list[str], dict[str, Any]] | None:
+    """The bundles' texts in order and each distinct one decoded, when the text is laid out
+    as `json.dump(instrs, f)` writes it (with either of its separators); None otherwise.
+
+    This reads a take-home export at C speed: the pieces are found by a regular expression,
+    and the text is then proved to be exactly `[piece, piece, ...]` and each distinct piece
+    a whole JSON object by the strict decoder, so a piece the expression cut wrongly (a
+    string holding a brace) can only make this answer None, never a wrong program."""
+    pieces = _BRACED.findall(text)
+    body = text.strip(_JSON_BLANKS)
+    if body != "[" + ", ".join(pieces) + "]" and body != "[" + ",".join(pieces) + "]":
+        return None
+    scan = strict_decoder().scan_once
+    decoded: dict[str, Any] = {}
+    for piece in dict.fromkeys(pieces):
+        try:
+            value, end = scan(piece, 0)
+        except (StopIteration, ValueError, RecursionError):
+            return None
+        if end != len(piece):
+            return None
+        decoded[piece] = value
+    return pieces, decoded
+
+
+def _program_of_distinct(pieces: list[str], decoded: dict[str, Any],
+                         path: str | None) -> Program | None:
+    """The program when every distinct bundle is sound, each built once; None when one has a
+    problem (the bundle-by-bundle reading then locates it at each of its places)."""
+    problems = _Collector(path)
+    built: dict[str, Bundle | None] = {}
+    for piece, raw in decoded.items():
+        bundle = _flat_bundle(raw)
+        built[piece] = bundle if bundle is not None else _bundle(0, raw, problems)
+    if problems.problems:
+        return None
+    return Program(tuple([built[piece] for piece in pieces]),  # type: ignore[misc]
+                   source=SourceMap(path, (), ()))
+
+
+_JSON_BLANKS = " \t\n\r"
+_BLANK_RE = re.compile(f"[{_JSON_BLANKS}]*")
 """JSON's whitespace."""
 _BLANKS = frozenset(" \t\n\r")
 _MARKS = frozenset(",]")

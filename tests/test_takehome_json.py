@@ -168,3 +168,35 @@ def test_invalid_operations_are_left_to_validation() -> None:
     # The form is right; whether the machine knows "frob" is validate's question.
     program = program_from_json([{"alu": [["frob", 1]]}], "k.json")
     assert program.bundles[0].slots[0] == Slot(Engine.ALU, "frob", (1,))
+
+
+brace_texts = st.sampled_from(["}", "{", "}, {", "{}", '"}', "a}, {\"alu\": []"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(takehome_programs, st.lists(brace_texts, max_size=3), st.sampled_from([", ", ","]))
+def test_an_export_with_braces_inside_strings_is_still_the_program_of_its_values(
+        data: list, texts: list[str], comma: str) -> None:
+    # A take-home export is read by cutting it at its braces; a comment holding a brace
+    # cuts it wrongly, and the reading must notice and still give the program of the values.
+    data = [*data, *({"debug": [["comment", text]]} for text in texts), *data]
+    text = json.dumps(data, separators=(comma, ": "))
+    assert program_from_json_text(text, "k.json") == program_from_json(data, "k.json")
+
+
+def test_a_takehome_export_is_read_by_its_cut_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # json.dump's layout with no brace inside a bundle (the take-home's exports): the
+    # bundle-by-bundle scan is never needed, and equal bundles are one object.
+    import machine.takehome_json as takehome_json
+
+    def not_needed(text: str) -> None:
+        raise AssertionError("read bundle by bundle")
+
+    monkeypatch.setattr(takehome_json, "_keyed_by_text", not_needed)
+    data = [{"load": [["const", 0, 5]]}, {"debug": [["compare", 0, [0, 1, "idx"]]]},
+            {"alu": [["+", 1, 0, 0]], "debug": [["comment", "x"]]}, {"load": [["const", 0, 5]]},
+            {}, {"flow": []}, {"debug": "note"}, {"debug": [7, ["vcompare", 8]]}]
+    program = program_from_json_text(json.dumps(data))
+    assert program == program_from_json(data)
+    assert program.bundles[3] is program.bundles[0]
+    assert program_to_json(program) == data
