@@ -232,7 +232,7 @@ class Program:
         words = set(survey.operands.words)
         for first in set(survey.operands.vectors):
             words.update(range(first, first + vlen))
-        for slot in {slot for slot in survey.others if not slot.is_debug}:
+        for slot in set(survey.others):
             if (spec := slot.spec) is not None:
                 for first, last, _ in spec.scratch_spans(slot.args, vlen):
                     words.update(range(first, last + 1))
@@ -390,7 +390,7 @@ def _valid_in_bulk(program: Program, config: MachineConfig) -> bool:
     known: dict[_Key, list[str]] = {}
     return (survey.sound
             and all(count <= (config.slot_limit(engine) or 0)
-                    for engine, count in survey.widest.items() if engine is not Engine.DEBUG)
+                    for engine, count in survey.widest.items())
             and all(config.allows(spec) for spec in survey.gathered_ops)
             and survey.operands.fit(config.scratch_size, config.vlen)
             and not any(_known_problems(slot, config, known) for slot in survey.others))
@@ -450,11 +450,12 @@ class _Survey:
     """The operands of every slot whose operation names only addresses
     (`OperandShape.addresses_only`)."""
     others: tuple[Slot, ...]
-    """The other slots (immediates, targets, debug operands, a wrong operand count)."""
+    """The other slots (immediates, targets, a wrong operand count), debug slots aside:
+    any debug slot is valid, and none names a scratch word the machine uses."""
     gathered_ops: frozenset[OpSpec]
     """The operations of the gathered slots."""
     widest: dict[Engine, int]
-    """The most slots of each engine in one bundle."""
+    """The most slots of each engine but debug in one bundle."""
     sound: bool
     """No engine twice in a bundle, no slot under another engine's name."""
 
@@ -472,6 +473,11 @@ def _survey(program: Program) -> _Survey:
         if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
             sound = False
         for engine, slots in groups:
+            if engine is Engine.DEBUG:  # the machine never reads them: nothing to gather
+                for slot in slots:
+                    if slot.engine is not engine:
+                        sound = False
+                continue
             if len(slots) > widest.get(engine, 0):
                 widest[engine] = len(slots)
             by_name = shapes.get(engine, _NO_SHAPES)
