@@ -322,14 +322,20 @@ def score_program(puzzle: Puzzle, program: Program, *, puzzle_id: str | None = N
                            f" words each exceed the limit of {MAX_TEST_WORDS} words in one"
                            " validation; ask for fewer seeds")
 
-    fixed = [test for test in plan if test.kind != "robustness"]
-    tests = _run_tests(puzzle, program, fixed)  # checks the program first: ProgramError
+    first = [test for test in plan if test.kind != "robustness"]
+    bound = program.cycle_bound()
+    if bound is not None and bound < puzzle.machine_config().max_cycles:
+        # No test can reach the limit, so none will be skipped: all in one batch, one pass
+        # of the engine over the program (a pass costs nearly the same for more seeds).
+        first = plan
+    tests = _run_tests(puzzle, program, first)  # checks the program first: ProgramError
+    rest = plan[len(first):]
     skipped = 0
-    if any(t.fault is not None and t.fault.at_limit for t in tests):
+    if rest and any(t.fault is not None and t.fault.at_limit for t in tests):
         # Failed already, and a runaway costs the whole cycle limit on every seed.
-        skipped = len(plan) - len(fixed)
-    else:
-        tests += _run_tests(puzzle, program, plan[len(fixed):])
+        skipped = len(rest)
+    elif rest:
+        tests += _run_tests(puzzle, program, rest)
 
     instructions, scratch = measure_static(puzzle, program)
     scores = Scores(max(t.cycles for t in tests), instructions, scratch)

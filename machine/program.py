@@ -21,6 +21,7 @@ from machine.isa import (
     OPS,
     VECTORS,
     WORDS,
+    Control,
     Engine,
     Kind,
     OperandShape,
@@ -217,6 +218,19 @@ class Program:
         """Every slot's operands gathered at once, for validation and the scratch score."""
         with collector_paused():  # many small lists, none in cycles
             return _survey(self)
+
+    def cycle_bound(self) -> int | None:
+        """The most cycles any run can take, when no slot may jump (the pc then only moves
+        on, and each bundle that costs a cycle costs it once at most); None when one may,
+        or names an operation the table does not know."""
+        for bundle, _ in self.bundle_uses:
+            for engine, slots in bundle.groups:
+                if engine is not Engine.DEBUG:
+                    for slot in slots:
+                        spec = slot.spec
+                        if spec is None or spec.control is Control.JUMP:
+                            return None
+        return sum(uses for bundle, uses in self.bundle_uses if bundle.costs_cycle)
 
     def instruction_count(self) -> int:
         """Non-debug slots: the `instructions` score."""

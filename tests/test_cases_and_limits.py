@@ -172,6 +172,43 @@ def test_a_program_that_only_runs_away_on_unseen_inputs_is_run_on_every_seed() -
     assert [t.kind for t in report.tests][-3:] == ["robustness"] * 3
 
 
+STRAIGHT = """
+.scalar i
+.scalar v
+.scalar b
+""" + "".join(f"const i, {k}\nload v, i\nadd v, v, v\nconst b, {k + 4}\nstore b, v\n"
+              for k in range(4))
+
+
+@pytest.mark.parametrize(("source", "right"), [
+    (STRAIGHT, True), (STRAIGHT + "halt\nconst i, 9\n", True),
+    (STRAIGHT.replace("add v", "add_imm v, v, 1\nadd v"), False), (REFERENCE, True)])
+def test_a_program_that_cannot_reach_the_limit_runs_every_test_in_one_batch(
+        monkeypatch: pytest.MonkeyPatch, source: str, right: bool) -> None:
+    """Straight-line code cannot run away: its robustness seeds run beside the fixed tests,
+    one pass of the engine, and the report is the one two batches give."""
+    import game.scoring
+
+    program = parse(source)
+    batches: list[int] = []
+    real_run_all = game.scoring.run_all
+
+    def counted(program, inputs, config):  # type: ignore[no-untyped-def]
+        batches.append(len(inputs))
+        return real_run_all(program, inputs, config)
+
+    monkeypatch.setattr(game.scoring, "run_all", counted)
+    together = score_program(puzzle(), program, puzzle_id="edge/double")
+    one_batch = program.cycle_bound() is not None
+    assert batches == ([8] if one_batch else [5, 3])
+    monkeypatch.setattr(type(program), "cycle_bound", lambda self: None)
+    batches.clear()
+    apart = score_program(puzzle(), program, puzzle_id="edge/double")
+    assert batches == [5, 3]
+    assert together == apart
+    assert together.passed is right
+
+
 def test_a_huge_memory_times_its_tests_is_refused_when_the_pack_loads() -> None:
     huge = PACK.replace('{ name = "out", kind = "zeros", count = 4 }',
                         '{ name = "out", kind = "zeros", count = 1048000 }')
