@@ -39,14 +39,14 @@ def _bundle_texts(program: Program) -> list[bytes]:
     """Each bundle's canonical text. Each distinct bundle object is serialised once:
     unrolled kernels repeat the same bundles thousands of times, and the parsers share
     equal bundles."""
-    texts: dict[int, bytes] = {}
-    get = texts.get
-    return [get(id(bundle)) or texts.setdefault(id(bundle), _canonical(bundle))
-            for bundle in program.bundles]
+    texts = {id(bundle): _canonical(bundle) for bundle, _ in program.bundle_uses}
+    return list(map(texts.__getitem__, map(id, program.bundles)))
 
 
 def _canonical(bundle: Bundle) -> bytes:
-    if all(engine is Engine.DEBUG for engine, _ in bundle.groups):
+    groups = bundle.groups
+    if (len(groups) == 1 and groups[0][0] is Engine.DEBUG) or all(
+            engine is Engine.DEBUG for engine, _ in groups):
         return b"{}"  # a bundle of debug slots alone, as the take-home writes its comparisons
     body = {engine.value: [[slot.name, *slot.args] for slot in slots]
             for engine, slots in bundle.groups if engine != Engine.DEBUG}

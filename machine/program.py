@@ -204,7 +204,7 @@ class Program:
         both scores ask.)"""
         uses = Counter(map(id, self.bundles))
         distinct = dict(zip(map(id, self.bundles), self.bundles, strict=True))
-        return tuple((bundle, uses[key]) for key, bundle in distinct.items())
+        return tuple(zip(distinct.values(), uses.values(), strict=True))  # both in first use order
 
     @cached_property
     def memo(self) -> dict[str, Any]:
@@ -223,14 +223,18 @@ class Program:
         """The most cycles any run can take, when no slot may jump (the pc then only moves
         on, and each bundle that costs a cycle costs it once at most); None when one may,
         or names an operation the table does not know."""
-        for bundle, _ in self.bundle_uses:
+        cycles = 0
+        for bundle, uses in self.bundle_uses:
+            costs = 0
             for engine, slots in bundle.groups:
                 if engine is not Engine.DEBUG:
+                    costs = uses
                     for slot in slots:
                         spec = slot.spec
                         if spec is None or spec.control is Control.JUMP:
                             return None
-        return sum(uses for bundle, uses in self.bundle_uses if bundle.costs_cycle)
+            cycles += costs
+        return cycles
 
     def instruction_count(self) -> int:
         """Non-debug slots: the `instructions` score."""
