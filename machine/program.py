@@ -123,6 +123,16 @@ class Bundle:
         return any(engine is not Engine.DEBUG for engine, _ in self.groups)
 
 
+def _debug_alone(bundle: Bundle) -> bool:
+    """No engine but debug, present once, and only debug slots in it (or no slot at all)."""
+    groups = bundle.groups
+    if not groups:
+        return True
+    if len(groups) > 1 or groups[0][0] is not Engine.DEBUG:
+        return False
+    return all(slot.engine is Engine.DEBUG for slot in groups[0][1])
+
+
 class Section(StrEnum):
     SYMBOLS = "symbols"
     BUNDLES = "bundles"
@@ -207,6 +217,13 @@ class Program:
         return tuple(zip(distinct.values(), uses.values(), strict=True))  # both in first use order
 
     @cached_property
+    def working_uses(self) -> tuple[tuple[Bundle, int], ...]:
+        """`bundle_uses` without the bundles of debug slots alone: they cost no cycle and
+        nothing in them is run or checked, and a take-home kernel's comparisons make most
+        of its distinct bundles."""
+        return tuple(use for use in self.bundle_uses if not _debug_alone(use[0]))
+
+    @cached_property
     def memo(self) -> dict[str, Any]:
         """What other layers work out from the program and keep with it, as it never
         changes: the machines it was checked on, the engine's shape of it. A validation
@@ -224,7 +241,7 @@ class Program:
         on, and each bundle that costs a cycle costs it once at most); None when one may,
         or names an operation the table does not know."""
         cycles = 0
-        for bundle, uses in self.bundle_uses:
+        for bundle, uses in self.working_uses:
             costs = 0
             for engine, slots in bundle.groups:
                 if engine is not Engine.DEBUG:
@@ -240,7 +257,7 @@ class Program:
         """Non-debug slots: the `instructions` score."""
         return sum(uses * sum(len(slots) for engine, slots in bundle.groups
                               if engine is not Engine.DEBUG)
-                   for bundle, uses in self.bundle_uses)
+                   for bundle, uses in self.working_uses)
 
     def scratch_footprint(self, vlen: int) -> set[int]:
         """Every scratch word any slot names (vector lanes included): the `scratch` score."""
@@ -486,7 +503,7 @@ def _survey(program: Program) -> _Survey:
     widest: dict[Engine, int] = {}
     sound = True
     shapes = _gathered_shapes()
-    for bundle, _ in program.bundle_uses:
+    for bundle, _ in program.working_uses:
         groups = bundle.groups
         if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
             sound = False
