@@ -77,12 +77,16 @@ def test_a_bad_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().err.strip().endswith("--port must be between 1 and 65535, not 0")
 
 
-async def screenshot_when_drawn(url: str, port: int) -> bytes:
-    """Load `url` in headless Chromium; the first screenshot richer than the splash."""
+async def screenshot_when_drawn(url: str, port: int, profile: Path) -> bytes:
+    """Load `url` in headless Chromium; the first screenshot richer than the splash.
+    Chromium's own traffic (updates, sync, first-run pages) is turned off: this machine's
+    network refuses it."""
     import aiohttp
 
     browser = subprocess.Popen(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}",
          "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
          f"--remote-debugging-port={port}", "--window-size=1280,800", "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -125,7 +129,9 @@ async def screenshot_when_drawn(url: str, port: int) -> bytes:
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="no headless browser: install Debian's chromium package")
 def test_chromium_shows_the_first_screen(server: str, tmp_path: Path) -> None:
-    png = asyncio.run(screenshot_when_drawn(server, free_port()))
+    png = asyncio.run(screenshot_when_drawn(server, free_port(), tmp_path / "chromium"))
     (tmp_path / "served.png").write_bytes(png)
+    if shown := os.environ.get("VLIW_SCREENSHOT"):  # keep it where a person can look at it
+        Path(shown).write_bytes(png)
     assert png.startswith(b"\x89PNG")
     assert len(png) > SPLASH_BYTES, f"only the loading screen was drawn: {tmp_path / 'served.png'}"
