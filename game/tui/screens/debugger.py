@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from game.tui.debug_session import DebugSession, Stop
 from game.tui.highlight import defined_labels
+from game.tui.line_map import LineMap
 from game.tui.widgets.code_view import CodeView
 from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.slot_usage import SlotUsage
@@ -49,21 +50,6 @@ MACHINE_ACTIONS = frozenset({"step", "step_back", "run", "reset", "next_test", "
 """Actions that touch the session: off while it is being prepared or run by a worker."""
 
 
-def line_map(program: Program) -> tuple[dict[int, int], list[frozenset[int]]]:
-    """(line -> bundle index for every line holding a bundle or slot, lines of each bundle)."""
-    source = program.source
-    to_pc: dict[int, int] = {}
-    lines_of: list[frozenset[int]] = []
-    if source is None:
-        return to_pc, [frozenset() for _ in program.bundles]
-    for pc, first in enumerate(source.bundle_lines):
-        lines = frozenset({first, *(line for line, _ in source.slot_positions[pc])})
-        lines_of.append(lines)
-        for line in lines:
-            to_pc.setdefault(line, pc)
-    return to_pc, lines_of
-
-
 def scratch_blocks(program: Program, vlen: int) -> list[Block]:
     """Declared names first (in address order), then any other scratch the program names."""
     named = [Block(symbol.name, symbol.address, symbol.length) for symbol in program.symbols]
@@ -75,8 +61,7 @@ def scratch_blocks(program: Program, vlen: int) -> list[Block]:
 @dataclass(frozen=True)
 class _Prepared:
     session: DebugSession
-    line_to_pc: dict[int, int]
-    bundle_lines: list[frozenset[int]]
+    lines: LineMap
     scratch: list[Block]
     memory: list[Block]
 
@@ -155,11 +140,9 @@ class DebuggerScreen(Screen[frozenset[int]]):
     def prepare(self, test_index: int) -> _Prepared:
         memory = self.target.image(test_index)
         session = DebugSession(self.program, memory, self.config)
-        line_to_pc, bundle_lines = (self._prepared.line_to_pc, self._prepared.bundle_lines) \
-            if self._prepared else line_map(self.program)
         regions = [Block(r.name + ("✓" if r.checked else ""), r.start, r.length)
                    for r in self.target.regions]
-        return _Prepared(session, line_to_pc, bundle_lines,
+        return _Prepared(session, LineMap(self.program),
                          scratch_blocks(self.program, self.config.vlen),
                          blocks_covering(regions, len(memory)))
 
@@ -183,8 +166,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         usage = self.query_one(SlotUsage)
         usage.show(session.recent_usage(usage.columns()), limits)
         pc = session.pc(core)
-        running_lines = (prepared.bundle_lines[pc] if not session.finished
-                         and 0 <= pc < len(prepared.bundle_lines) else frozenset())
+        running_lines = prepared.lines.lines_of(pc) if not session.finished else frozenset()
         fault = session.fault
         source = self.program.source
         fault_at = source.position(fault.pc, fault.slot) if fault and source else None
@@ -272,8 +254,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
     def toggle_breakpoint(self, line: int) -> None:
         """Toggle a breakpoint on the bundle of `line`, or of the next line holding one."""
         assert self._prepared is not None
-        to_pc = self._prepared.line_to_pc
-        bundle_line = line if line in to_pc else min((n for n in to_pc if n > line), default=None)
+        bundle_line = self._prepared.lines.bundle_line_from(line)
         if bundle_line is None:
             self.notify("no bundle on or after this line", timeout=2)
             return
@@ -282,8 +263,8 @@ class DebuggerScreen(Screen[frozenset[int]]):
 
     def breakpoint_pcs(self) -> frozenset[int]:
         assert self._prepared is not None
-        to_pc = self._prepared.line_to_pc
-        return frozenset(to_pc[line] for line in self.breakpoints if line in to_pc)
+        lines = self._prepared.lines
+        return frozenset(pc for line in self.breakpoints if (pc := lines.pc_of(line)) is not None)
 
     # --- long runs -----------------------------------------------------------------------------
 
