@@ -137,7 +137,8 @@ def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
     not every engine once with slots `[name, operand...]` (`_bundle` then reads it).
 
     Without a brace inside, no operand holds an object: every operand is plain JSON data
-    as decoded, which is what `_slot` would make of it."""
+    as decoded, which is what `_slot` would make of it. (The caller sees to it that no
+    list is nested more deeply than `_slot` takes.)"""
     groups = []
     for key, raw_slots in raw:
         engine = _ENGINES.get(key)
@@ -154,6 +155,9 @@ def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
     return Bundle(tuple(groups))
 
 
+_SHALLOW = 64
+"""Lists nested up to this deep are read the short way; deeper ones go through `_slot`,
+whose copy refuses a value too deep for the interpreter's stack."""
 _BRACED = re.compile(r"\{[^{}]*\}")
 """A brace, then no brace up to the first closing one: a bundle as `json.dump` writes it,
 when no string in it holds a brace."""
@@ -191,7 +195,8 @@ def _program_of_distinct(pieces: list[str], decoded: dict[str, Any],
     problems = _Collector(path)
     built: dict[str, Bundle | None] = {}
     for piece, raw in decoded.items():
-        bundle = _flat_bundle(raw)
+        # No more '[' than _SHALLOW: no list nested more deeply, so none that `_slot` refuses.
+        bundle = _flat_bundle(raw) if piece.count("[") <= _SHALLOW else None
         built[piece] = bundle if bundle is not None else _bundle(0, raw, problems)
     if problems.problems:
         return None

@@ -200,3 +200,15 @@ def test_a_takehome_export_is_read_by_its_cut_alone(monkeypatch: pytest.MonkeyPa
     assert program == program_from_json(data)
     assert program.bundles[3] is program.bundles[0]
     assert program_to_json(program) == data
+
+
+@pytest.mark.parametrize("depth", [1, 63, 64, 65, 100])
+def test_a_deeply_nested_debug_operand_reads_as_its_value(depth: int) -> None:
+    # Deep lists leave the short way for the copying one; either way the value is the same.
+    operand: list = [7]
+    for _ in range(depth - 1):
+        operand = [operand]
+    data = [{"debug": [["compare", 1, operand]]}, {"load": [["const", 0, 5]]}]
+    program = program_from_json_text(json.dumps(data))
+    assert program == program_from_json(data)
+    assert program_to_json(program) == data
