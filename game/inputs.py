@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from game.draws import draw_ints
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
@@ -135,7 +137,7 @@ def _image(puzzle: Puzzle, rng: random.Random,
         elif region.kind == "random":
             # Drawn even when a case replaces them, so that the regions after it hold
             # what the case's seed gives them.
-            drawn = [rng.randint(region.min, region.max) for _ in range(region.count)]
+            drawn = draw_ints(rng, region.min, region.max, region.count)
             choice = given.get(region.name)
             words = drawn if choice is None else (
                 choice if not isinstance(choice, str) else fill_words(choice, drawn, region))
