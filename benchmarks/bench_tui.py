@@ -8,7 +8,8 @@ Start-up is timed from outside, as a player waits for it: a fresh Python
 process goes the way `vliw play` goes (the CLI's parser with every command
 module, then the app) and prints when the first screen has been drawn; the
 time is taken from launching the process to reading that line. The time
-until the puzzle list is filled (packs load in a worker) is printed beside it.
+until the puzzle list is filled (packs load in a worker, begun after the first
+frame) is printed beside it.
 
 A debugger step is timed on the full-size tree kernel (h=10, 16 rounds, 256
 walkers) with the shipped scalar baseline (147,734 bundles) and an unrolled
@@ -48,7 +49,7 @@ BASELINE = ROOT / "solutions/takehome/tree-kernel/baseline.vasm"
 PUZZLE = "takehome/tree-kernel"
 
 STARTUP = textwrap.dedent("""
-    import sys, time
+    import asyncio, sys, time
     from game.cli import build_parser
     build_parser()
     from game.tui.app import VliwApp
@@ -63,7 +64,9 @@ STARTUP = textwrap.dedent("""
         usage = resource.getrusage(resource.RUSAGE_SELF)
         print(f"first-screen {usage.ru_utime + usage.ru_stime:.4f}", flush=True)
         start = time.perf_counter()
-        await pilot.app.workers.wait_for_complete()
+        tree = pilot.app.screen.query_one("#puzzles")
+        while not tree.root.children:  # the packs load after the first frame
+            await asyncio.sleep(0.001)
         await pilot.pause(0)
         print(f"packs-listed {time.perf_counter() - start:.4f}", flush=True)
         pilot.app.exit()

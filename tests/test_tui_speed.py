@@ -95,3 +95,61 @@ async def test_back_in_the_list_with_nothing_new_the_tree_is_left_as_it_was(
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen)
         assert [node for pack in tree.root.children for node in pack.children] == leaves
+
+
+@run_async
+async def test_the_first_frame_comes_before_the_packs_and_the_list_fills_after_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frames_before_loading: list[int] = []
+    load_packs = BrowserScreen.load_packs
+
+    def counted(screen: BrowserScreen) -> object:
+        frames_before_loading.append(screen.app._compositor_refreshes)  # type: ignore[attr-defined]
+        return load_packs(screen)
+
+    monkeypatch.setattr(BrowserScreen, "load_packs", counted)
+    app = make_app(tmp_path)
+    app._compositor_refreshes = 0  # type: ignore[attr-defined]
+    refresh = BrowserScreen._compositor_refresh
+
+    def refreshed(screen: BrowserScreen) -> None:
+        refresh(screen)
+        screen.app._compositor_refreshes += 1  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(BrowserScreen, "_compositor_refresh", refreshed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowserScreen)
+        assert not screen.query("#description")  # nothing to describe before the packs
+        await settle(pilot)
+        assert frames_before_loading and frames_before_loading[0] >= 1
+        tree = screen.query_one("#puzzles", Tree)
+        assert [node.data for node in tree.root.children[0].children] == [
+            "testpack/sum", "testpack/copy"]
+        assert "Sum of two words" in screen.query_one("#description").source  # type: ignore[attr-defined]
+        assert "## Machine" in screen.query_one("#limits").source  # type: ignore[attr-defined]
+
+
+@run_async
+async def test_a_code_block_without_a_language_is_shown_as_written_not_guessed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pygments.lexers
+    import pygments.util
+
+    from game.tui.widgets.plain_markdown import PlainMarkdown
+
+    guessed: list[str] = []
+
+    def guessing(text: str, **options: object) -> object:
+        guessed.append(text)  # (Textual ignores what this raises: it falls back on a default)
+        raise pygments.util.ClassNotFound(text)
+
+    monkeypatch.setattr(pygments.lexers, "guess_lexer", guessing)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = PlainMarkdown("Add:\n\n    add x, x, y\n", id="sample")
+        await app.screen.mount(shown)
+        await settle(pilot)
+        assert "add x, x, y" in str(shown.query_one("#code-content").render())
+        assert guessed == []

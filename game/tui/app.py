@@ -43,11 +43,11 @@ class VliwApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(BrowserScreen(self.context))
-        self.apply_keymap()
+        self.call_after_refresh(self.apply_keymap)
 
     @work(thread=True, group="keymap")
     def apply_keymap(self) -> None:
-        """The player's keymap file, read off the path to the first frame."""
+        """The player's keymap file, read after the first frame, off the path to it."""
         from game.tui.settings import KEYMAP_NAME, load_keymap
 
         if not (self.context.home / KEYMAP_NAME).exists():
