@@ -153,3 +153,37 @@ async def test_a_code_block_without_a_language_is_shown_as_written_not_guessed(
         await settle(pilot)
         assert "add x, x, y" in str(shown.query_one("#code-content").render())
         assert guessed == []
+
+
+@run_async
+async def test_a_puzzle_opens_with_its_width_class_and_the_listing_only_when_needed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.player_solutions import PlayerSolutions
+    from game.tui.screens.puzzle import PuzzleScreen
+    from game.tui.widgets.asm_editor import MAX_EDITABLE_LINES, AsmEditor
+    from game.tui.widgets.code_view import CodeView
+
+    classes_when_made: list[set[str]] = []
+    made = PuzzleScreen.__init__
+
+    def noted(screen: PuzzleScreen, *args: object) -> None:
+        made(screen, *args)  # type: ignore[arg-type]
+        classes_when_made.append(set(screen.classes))
+
+    monkeypatch.setattr(PuzzleScreen, "__init__", noted)
+    large = "\n".join(f"# line {n}" for n in range(MAX_EDITABLE_LINES)) + "\n"
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 34)) as pilot:
+        screen = await open_puzzle(pilot)
+        assert classes_when_made == [{"-wide"}]
+        assert screen.query_one(AsmEditor).has_focus
+        assert not screen.query(CodeView)  # a text that can be edited: no listing made
+        screen.open_solution(PlayerSolutions.in_home(app.context.home).new(
+            screen.puzzle_id, large, "large"))
+        await settle(pilot)
+        listing = screen.query_one("#large-view", CodeView)
+        assert listing.display and listing.has_focus and len(listing.lines) == MAX_EDITABLE_LINES
+    app = make_app(tmp_path / "narrow")
+    async with app.run_test(size=(80, 30)) as pilot:
+        await open_puzzle(pilot)
+        assert classes_when_made[-1] == {"-narrow"}

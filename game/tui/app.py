@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 
 from game.tui.commands import PuzzleCommands
 from game.tui.context import GameContext
+from game.tui.layout import HORIZONTAL_BREAKPOINTS
 from game.tui.screens.browser import BrowserScreen
 
 
@@ -34,8 +35,7 @@ class VliwApp(App[None]):
                 tooltip="Any machine, your own memory, no checks"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = HORIZONTAL_BREAKPOINTS
 
     def __init__(self, context: GameContext | None = None):
         super().__init__()

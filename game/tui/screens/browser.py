@@ -24,6 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from game.progress import locked
 from game.tui.context import GameContext
+from game.tui.layout import width_class
 from game.tui.manual_text import limits_markdown
 from game.tui.widgets.footer import GameFooter
 from machine.collector import keep_alive_objects
@@ -98,7 +99,7 @@ class BrowserScreen(Screen[None]):
     ]
 
     def __init__(self, context: GameContext):
-        super().__init__()
+        super().__init__(classes=width_class(self.app))
         self.context = context
         self.puzzle: Puzzle | None = None
         """The highlighted puzzle (the manual shows its machine)."""
