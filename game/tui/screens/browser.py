@@ -162,6 +162,9 @@ class BrowserScreen(Screen[None]):
         # The packs stay loaded as long as the game runs: out of every later collection.
         keep_alive_objects()
         self.app.call_from_thread(self._show_packs, statuses, errors)
+        # What opening a puzzle imports, imported now, while the player reads the list:
+        # the first puzzle opened then takes no longer than any other.
+        import game.tui.screens.puzzle  # noqa: F401
 
     def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
         if not self.is_attached:
