@@ -187,3 +187,24 @@ async def test_a_puzzle_opens_with_its_width_class_and_the_listing_only_when_nee
     async with app.run_test(size=(80, 30)) as pilot:
         await open_puzzle(pilot)
         assert classes_when_made[-1] == {"-narrow"}
+
+
+@run_async
+async def test_an_editor_left_behind_is_not_kept_alive(tmp_path: Path) -> None:
+    from game.tui.widgets.asm_editor import AsmEditor
+
+    def editors_alive() -> int:
+        gc.collect()
+        return sum(isinstance(thing, AsmEditor) for thing in gc.get_objects())
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 34)) as pilot:
+        alive = []
+        for _ in range(4):
+            await open_puzzle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            watching_theme = getattr(app, "__watchers", {}).get("theme", [])
+            assert not [node for node, _ in watching_theme if isinstance(node, AsmEditor)]
+            alive.append(editors_alive())
+        assert alive[-1] <= alive[1]
