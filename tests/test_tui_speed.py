@@ -208,3 +208,41 @@ async def test_an_editor_left_behind_is_not_kept_alive(tmp_path: Path) -> None:
             assert not [node for node, _ in watching_theme if isinstance(node, AsmEditor)]
             alive.append(editors_alive())
         assert alive[-1] <= alive[1]
+
+
+@run_async
+async def test_the_listing_colours_a_line_once_and_again_when_its_marks_or_text_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import game.tui.widgets.code_view as code_view
+    from game.tui.widgets.code_view import CodeView
+
+    coloured: list[int] = []
+    decorate = code_view.decorate
+
+    def counted(line: object, number: int, *args: object) -> None:
+        coloured.append(number)
+        decorate(line, number, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(code_view, "decorate", counted)
+
+    def shown(view: CodeView, y: int) -> str:
+        return "".join(segment.text for segment in view.render_line(y))
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = CodeView("add x, x, y\nsub y, y, x\n", id="sample")
+        await app.screen.mount(view)
+        await settle(pilot)
+        first = shown(view, 0)
+        assert "add x, x, y" in first and "●" not in first and "▶" not in first
+        assert coloured.count(1) == 1  # drawn on screen and here: coloured once
+        assert shown(view, 0) == first and coloured.count(1) == 1
+        view.mark(breakpoints=frozenset({1}), pc_lines=frozenset({2}))
+        assert "●" in shown(view, 0) and "▶" in shown(view, 1)
+        assert "▶" not in shown(view, 0) and "●" not in shown(view, 1)
+        view.load_text("store p, x\n")
+        assert "store p, x" in shown(view, 0) and "●" not in shown(view, 0)
+        coloured.clear()
+        view.notify_style_update()  # a new theme or stylesheet: coloured again
+        shown(view, 0)
+        assert coloured == [1]
