@@ -27,7 +27,6 @@ from textual.strip import Strip
 
 from game.tui.widgets.asm_style import ASM_COMPONENTS, LineMarks, decorate
 
-
 KEPT_LINES = 4096
 """Coloured lines kept: a few screens' worth, for the lines a step shows again."""
 
