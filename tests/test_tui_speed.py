@@ -246,3 +246,16 @@ async def test_the_listing_colours_a_line_once_and_again_when_its_marks_or_text_
         view.notify_style_update()  # a new theme or stylesheet: coloured again
         shown(view, 0)
         assert coloured == [1]
+
+
+@run_async
+async def test_the_game_collects_its_young_objects_less_often_and_restores_the_setting(
+        tmp_path: Path) -> None:
+    from game.tui.app import YOUNG_COLLECTION_EVERY
+
+    before = gc.get_threshold()
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY, *before[1:])
+    assert gc.get_threshold() == before
