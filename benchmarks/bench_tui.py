@@ -6,8 +6,9 @@ what limits the baseline.
 
 Start-up is timed from outside, as a player waits for it: a fresh Python
 process goes the way `vliw play` goes (the CLI's parser with every command
-module, then the app) and prints when the first screen has been drawn; the
-time is taken from launching the process to reading that line. The time
+module, then the app) and prints when the browser's first frame goes to the
+terminal (with the CPU time of the process by then); the time is taken from
+launching the process to reading that line. The time
 until the puzzle list is filled (packs load in a worker, begun after the first
 frame) is printed beside it.
 
@@ -50,21 +51,33 @@ BASELINE = ROOT / "solutions/takehome/tree-kernel/baseline.vasm"
 PUZZLE = "takehome/tree-kernel"
 
 STARTUP = textwrap.dedent("""
-    import asyncio, sys, time
+    import asyncio, resource, sys, time
     from game.cli import build_parser
     build_parser()
+    from textual.app import App
     from game.tui.app import VliwApp
     from game.tui.context import GameContext
+    from game.tui.screens.browser import BrowserScreen
+
+    display = App._display
+
+    def first_frame(app, screen, renderable):
+        # The first frame of the browser, as it goes to the terminal (benchmark-only patch).
+        display(app, screen, renderable)
+        if renderable is not None and isinstance(screen, BrowserScreen) and not app.drawn:
+            app.drawn = True
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            print(f"first-screen {usage.ru_utime + usage.ru_stime:.4f}", flush=True)
+
+    App._display = first_frame
+    App.drawn = False
 
     async def first_screen(pilot):
-        from game.tui.screens.browser import BrowserScreen
+        while not pilot.app.drawn:
+            await asyncio.sleep(0.001)
+        start = time.perf_counter()
         while not isinstance(pilot.app.screen, BrowserScreen):
             await pilot.pause(0.001)
-        await pilot.pause(0)
-        import resource
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        print(f"first-screen {usage.ru_utime + usage.ru_stime:.4f}", flush=True)
-        start = time.perf_counter()
         tree = pilot.app.screen.query_one("#puzzles")
         while not tree.root.children:  # the packs load after the first frame
             await asyncio.sleep(0.001)
