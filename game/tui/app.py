@@ -9,6 +9,7 @@ id, and `keymap.toml` in the data folder rebinds them (`game.tui.settings`).
 
 from __future__ import annotations
 
+import gc
 from typing import ClassVar
 
 from textual import work
@@ -17,7 +18,15 @@ from textual.binding import Binding, BindingType
 
 from game.tui.commands import PuzzleCommands
 from game.tui.context import GameContext
+from game.tui.layout import HORIZONTAL_BREAKPOINTS
 from game.tui.screens.browser import BrowserScreen
+
+YOUNG_COLLECTION_EVERY = 20_000
+"""Objects made between two collections of the youngest generation (Python's default is
+700). Opening a screen makes tens of thousands of widgets, styles and drawn lines that live
+as long as it: collected every 700, they were traversed again and again on their way to the
+oldest generation, which then filled up and set off a full collection (60 to 90 ms) in
+every second or third puzzle opened."""
 
 
 class VliwApp(App[None]):
@@ -34,20 +43,26 @@ class VliwApp(App[None]):
                 tooltip="Any machine, your own memory, no checks"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = HORIZONTAL_BREAKPOINTS
 
     def __init__(self, context: GameContext | None = None):
         super().__init__()
         self.context = context or GameContext()
+        self._thresholds = gc.get_threshold()
+
+    def on_load(self) -> None:
+        gc.set_threshold(YOUNG_COLLECTION_EVERY, *self._thresholds[1:])
+
+    def on_unmount(self) -> None:
+        gc.set_threshold(*self._thresholds)  # as they were, for whatever runs after the game
 
     def on_mount(self) -> None:
         self.push_screen(BrowserScreen(self.context))
-        self.apply_keymap()
+        self.call_after_refresh(self.apply_keymap)
 
     @work(thread=True, group="keymap")
     def apply_keymap(self) -> None:
-        """The player's keymap file, read off the path to the first frame."""
+        """The player's keymap file, read after the first frame, off the path to it."""
         from game.tui.settings import KEYMAP_NAME, load_keymap
 
         if not (self.context.home / KEYMAP_NAME).exists():

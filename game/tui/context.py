@@ -2,8 +2,8 @@
 
 Screens receive a `GameContext` instead of reaching for globals, so a test can
 point the whole game at a temporary data folder and a pack of its own. The
-catalog is built on first use: loading packs (pydantic) stays off the path to
-the first screen.
+catalog and the player's solutions are made on first use: loading packs
+(pydantic) and the assembler stay off the path to the first screen.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.paths import PUZZLES_DIR, data_home
-from game.player_solutions import PlayerSolutions
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from game.catalog import Catalog
+    from game.player_solutions import PlayerSolutions
     from game.store import Best
     from game.tui.settings import Settings
 
@@ -43,6 +43,8 @@ class GameContext:
 
     @cached_property
     def solutions(self) -> PlayerSolutions:
+        from game.player_solutions import PlayerSolutions  # the assembler's reader: not at start
+
         return PlayerSolutions.in_home(self.home)
 
     @cached_property

@@ -1,8 +1,11 @@
 """The first screen: packs and their puzzles, with the player's status and best scores.
 
-The tree appears at once; packs load in a thread worker, so a large or broken
-pack never delays the first frame. Highlighting a puzzle shows its
-description, its machine's limits and a preview of one test input.
+The tree appears at once; packs load in a thread worker begun after the first
+frame, so neither a large or broken pack nor the imports loading takes (pydantic,
+the pack models) delay it. The details pane gets its Markdown widgets with the
+first puzzle to show (Markdown imports a parser the first frame does without).
+Highlighting a puzzle shows its description, its machine's limits and a
+preview of one test input.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, LoadingIndicator, Markdown, Static, Tree
+from textual.widgets import Header, LoadingIndicator, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from game.progress import locked
 from game.tui.context import GameContext
+from game.tui.layout import width_class
 from game.tui.manual_text import limits_markdown
 from game.tui.widgets.footer import GameFooter
 from machine.collector import keep_alive_objects
@@ -95,7 +99,7 @@ class BrowserScreen(Screen[None]):
     ]
 
     def __init__(self, context: GameContext):
-        super().__init__()
+        super().__init__(classes=width_class(self.app))
         self.context = context
         self.puzzle: Puzzle | None = None
         """The highlighted puzzle (the manual shows its machine)."""
@@ -109,15 +113,13 @@ class BrowserScreen(Screen[None]):
             yield tree
             with VerticalScroll(id="details"):
                 yield LoadingIndicator()
-                yield Markdown(id="description")
-                yield Markdown(id="limits")
                 yield Static(id="preview")
         yield GameFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "choose a puzzle"
         self.query_one(Tree).focus()
-        self.load_packs()
+        self.call_after_refresh(self.load_packs)
 
     def on_screen_resume(self) -> None:
         if self._statuses:
@@ -160,6 +162,9 @@ class BrowserScreen(Screen[None]):
         # The packs stay loaded as long as the game runs: out of every later collection.
         keep_alive_objects()
         self.app.call_from_thread(self._show_packs, statuses, errors)
+        # What opening a puzzle imports, imported now, while the player reads the list:
+        # the first puzzle opened then takes no longer than any other.
+        import game.tui.screens.puzzle  # noqa: F401
 
     def _show_packs(self, statuses: dict[str, PuzzleStatus], errors: list[str]) -> None:
         if not self.is_attached:
@@ -196,6 +201,17 @@ class BrowserScreen(Screen[None]):
             return
         self.show_puzzle(status)
 
+    def _show_markdown(self, widget_id: str, source: str) -> None:
+        """Into the details pane, before the preview; the widget is made on first use."""
+        from game.tui.widgets.plain_markdown import PlainMarkdown
+
+        shown = self.query(f"#{widget_id}")
+        if shown:
+            shown.first(PlainMarkdown).update(source)
+        else:
+            self.query_one("#details").mount(PlainMarkdown(source, id=widget_id),
+                                             before="#preview")
+
     def show_puzzle(self, status: PuzzleStatus) -> None:
         entry = status.entry
         puzzle = entry.puzzle
@@ -205,11 +221,10 @@ class BrowserScreen(Screen[None]):
         if status.needs:
             standing = ("**Locked:** solve " + ", ".join(f"`{n}`" for n in status.needs)
                         + " first (u unlocks every puzzle).")
-        self.query_one("#description", Markdown).update(
-            f"# {puzzle.title}\n\n`{entry.id}` · {standing} Enter opens it.\n\n"
-            f"{puzzle.description}")
-        self.query_one("#limits", Markdown).update(
-            "## Machine\n\n" + limits_markdown(puzzle.machine_config(), puzzle.cycle_limit))
+        self._show_markdown("description", f"# {puzzle.title}\n\n`{entry.id}` · {standing}"
+                            f" Enter opens it.\n\n{puzzle.description}")
+        self._show_markdown("limits", "## Machine\n\n"
+                            + limits_markdown(puzzle.machine_config(), puzzle.cycle_limit))
         self.query_one("#preview", Static).update(input_preview(entry))
 
     @on(Tree.NodeSelected, "#puzzles")

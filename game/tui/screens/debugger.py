@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from game.tui.debug_session import DebugSession, Stop
 from game.tui.highlight import defined_labels
+from game.tui.layout import width_class
 from game.tui.line_map import LineMap
 from game.tui.widgets.code_view import CodeView
 from game.tui.widgets.footer import GameFooter
@@ -92,7 +93,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
 
     def __init__(self, target: DebugTarget, text: str,
                  breakpoints: frozenset[int] = frozenset(), puzzle: Puzzle | None = None):
-        super().__init__()
+        super().__init__(classes=width_class(self.app))
         self.target = target
         self.puzzle = puzzle
         """The puzzle being debugged, if any (the manual shows its machine)."""

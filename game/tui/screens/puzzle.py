@@ -34,6 +34,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from game.player_solutions import SolutionError, check_name
 from game.tui.assembly import Assembly, assemble
 from game.tui.context import GameContext
+from game.tui.layout import width_class
 from game.tui.screens.dialogs import ConfirmDialog, NameDialog
 from game.tui.statement_text import statement_markdown
 from game.tui.widgets.asm_editor import MAX_EDITABLE_LINES, AsmEditor
@@ -84,6 +85,10 @@ class SolutionItem(ListItem):
 class PuzzleScreen(Screen[None]):
     """Solutions on the left, the editor on the right, problems and run results below."""
 
+    AUTO_FOCUS = "#editor"
+    """Focused as the screen is made (not the first focusable, the list of solutions, then
+    the editor: each move of the focus styles the widgets again)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Run", priority=True, id="run",
                 tooltip="Validate on every test, as vliw check does"),
@@ -102,7 +107,7 @@ class PuzzleScreen(Screen[None]):
     ]
 
     def __init__(self, context: GameContext, puzzle_id: str):
-        super().__init__()
+        super().__init__(classes=width_class(self.app))
         self.context = context
         self.puzzle_id = puzzle_id
         self.entry: PuzzleEntry = context.catalog.puzzle(puzzle_id)
@@ -130,7 +135,6 @@ class PuzzleScreen(Screen[None]):
                 yield Label("Solutions")
                 yield ListView(id="solutions")
             with Vertical(id="editor-pane"):
-                yield CodeView(id="large-view")
                 yield self._editor
                 yield Static(id="problems")
                 yield OptionList(id="problem-list")
@@ -153,7 +157,21 @@ class PuzzleScreen(Screen[None]):
 
     def focus_code(self) -> None:
         """The editor, or the read-only listing of a text too long to edit."""
-        (self.editor if self.editable else self.query_one("#large-view")).focus()
+        (self.editor if self.editable else self._large_view()).focus()
+
+    def _large_view(self, text: str | None = None) -> CodeView:
+        """The read-only listing of a text too long to edit, `text` in it if given; made
+        the first time such a text is shown (most puzzles never need it: one widget less
+        to style and lay out each time a puzzle opens)."""
+        found = self.query("#large-view")
+        if not found:
+            listing = CodeView(text or "", id="large-view")
+            self.query_one("#editor-pane").mount(listing, before=self._editor)
+            return listing
+        listing = found.first(CodeView)
+        if text is not None:
+            listing.load_text(text)
+        return listing
 
     @property
     def editor(self) -> AsmEditor:
@@ -247,15 +265,18 @@ class PuzzleScreen(Screen[None]):
     def _show_text(self, text: str) -> None:
         """Into the editor; a text too long to edit goes to a read-only listing instead."""
         editor = self.editor
-        listing = self.query_one("#large-view", CodeView)
         self.editable = text.count("\n") < MAX_EDITABLE_LINES
         editor.display = self.editable
-        listing.display = not self.editable
         editor.load_text(text if self.editable else "")
         editor.move_cursor(editor.document.end)
-        listing.load_text("" if self.editable else text)
         self._large_text = "" if self.editable else text
-        if not self.editable:
+        if self.editable:
+            for listing in self.query("#large-view").results(CodeView):
+                listing.display = False
+                listing.load_text("")
+        else:
+            listing = self._large_view(text)
+            listing.display = True
             listing.focus()
             self.notify(f"{self.solution} has {text.count(chr(10)):,} lines, more than can be"
                         " edited here: it is shown read-only. Run and Debug work as usual.",
@@ -348,7 +369,7 @@ class PuzzleScreen(Screen[None]):
                                     center=True)
             self.editor.focus()
         elif problem.line is not None:
-            listing = self.query_one("#large-view", CodeView)
+            listing = self._large_view()
             listing.cursor_line = problem.line
             listing.focus()
 

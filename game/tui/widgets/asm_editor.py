@@ -56,6 +56,17 @@ class AsmEditor(TextArea):
         marked = Segment.apply_style(strip.crop(0, gutter), post_style=style)
         return Strip.join([Strip(marked, gutter), strip.crop(gutter)])
 
+    def on_unmount(self) -> None:
+        """Out of the app's watchers of its theme, where TextArea puts itself when mounted.
+
+        Textual drops a closed widget from them only when the theme next changes: until
+        then every editor ever opened (its text, its drawn lines) stayed alive, and each
+        full collection of the game's objects grew slower (17,000 objects per puzzle
+        opened; a collection took 0.15 s after a few)."""
+        watchers = getattr(self.app, "__watchers", {}).get("theme")
+        if watchers:
+            watchers[:] = [(node, callback) for node, callback in watchers if node is not self]
+
     def _component_style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 

@@ -3,7 +3,10 @@
 The debugger shows the solution here: a gutter with breakpoints (●), line
 numbers and the bundle about to run (▶), the text coloured as in the editor.
 It draws only the lines in view (the Line API), so a generated kernel of
-150,000 lines scrolls and steps as quickly as a ten-line one.
+150,000 lines scrolls and steps as quickly as a ten-line one. A step moves the
+marks, and often the view, so every line in view is drawn again: each line's
+coloured text is kept (by line and the marks on it) until the text or the styles
+change, and only the gutter and the cursor are drawn anew.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from game.tui.widgets.asm_style import ASM_COMPONENTS, LineMarks, decorate
+
+KEPT_LINES = 4096
+"""Coloured lines kept: a few screens' worth, for the lines a step shows again."""
 
 
 class CodeView(ScrollView, can_focus=True):
@@ -62,10 +68,14 @@ class CodeView(ScrollView, can_focus=True):
 
     def __init__(self, text: str = "", *, id: str | None = None):
         super().__init__(id=id)
+        self._drawn: dict[tuple[object, ...], Strip] = {}
+        """A line's coloured text, by (index, the marks on it)."""
+        self._base_style: Style | None = None
         self.load_text(text)
 
     def load_text(self, text: str) -> None:
         """Show another text in the same widget (marks cleared, cursor on the first line)."""
+        self._drawn.clear()
         self.lines = text.splitlines() or [""]
         self._number_width = len(str(len(self.lines)))
         widest = max(len(line) for line in self.lines)
@@ -124,11 +134,34 @@ class CodeView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
+    def notify_style_update(self) -> None:
+        self._drawn.clear()
+        self._base_style = None
+        super().notify_style_update()
+
+    def _coloured(self, index: int, marks: LineMarks) -> Strip:
+        """Line `index` coloured with its marks, uncropped (kept: drawn once per change)."""
+        number = index + 1
+        key = (index, marks.labels, number in marks.breakpoints, number in marks.pc_lines,
+               tuple(column for line, column in marks.errors if line == number),
+               marks.fault_at if marks.fault_at and marks.fault_at[0] == number else None)
+        strip = self._drawn.get(key)
+        if strip is None:
+            code = Text(self.lines[index], no_wrap=True, end="")
+            decorate(code, number, marks, self._style)
+            strip = Strip(list(code.render(self.app.console)), code.cell_len)
+            if len(self._drawn) >= KEPT_LINES:
+                self._drawn.clear()
+            self._drawn[key] = strip
+        return strip
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style
+        if base is None:  # (worked out through every ancestor: once per restyle, not per line)
+            base = self._base_style = self.rich_style
         if index >= len(self.lines):
             return Strip.blank(width, base)
         number = index + 1
@@ -141,10 +174,7 @@ class CodeView(ScrollView, can_focus=True):
             Segment(pc_mark, self._style("code-view--pc-mark")),
             Segment(" "),
         ]
-        code = Text(self.lines[index], no_wrap=True, end="")
-        decorate(code, number, marks, self._style)
-        body = Strip(list(code.render(self.app.console)), code.cell_len)
-        body = body.crop(scroll_x, scroll_x + width - self.gutter_width)
+        body = self._coloured(index, marks).crop(scroll_x, scroll_x + width - self.gutter_width)
         body = body.extend_cell_length(width - self.gutter_width)
         if number == self.cursor_line and self.has_focus:
             body = body.apply_style(self._style("code-view--cursor-line"))

@@ -83,6 +83,9 @@ class WordGrid(ScrollView, can_focus=True):
         self._written: Collection[int] = frozenset()
         self._rows: list[_Row] = []
         self._layout_width = -1
+        self._label_w = self._address_w = 0
+        self._styles: dict[str, Style] = {}
+        """The widget's own style and its components' (under ""), until the next restyle."""
 
     def show(self, blocks: Sequence[Block], words: Sequence[int],
              written: Collection[int] = frozenset()) -> None:
@@ -138,6 +141,7 @@ class WordGrid(ScrollView, can_focus=True):
         if width == self._layout_width:
             return
         self._layout_width = width
+        self._label_w, self._address_w = self._label_width, self._address_width()  # per line
         per_row = self._per_row()
         rows: list[_Row] = []
         for block in self._blocks:
@@ -148,25 +152,36 @@ class WordGrid(ScrollView, can_focus=True):
                       + per_row * (self._cell_width + 1))
         self.virtual_size = Size(line_width, len(rows))
 
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        """A component's style, or the widget's own for "": each line of a step needs them,
+        and the widget's own is worked out through every ancestor."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._style("")
         if index >= len(self._rows):
             return Strip.blank(width, base)
         row = self._rows[index]
-        label_width = self._label_width
+        label_width = self._label_w
         label = row.block.label if row.offset == 0 else f"+{row.offset}"
         address = row.block.start + row.offset
         segments = [
-            Segment(f"{label[:label_width]:<{label_width}} ",
-                    self.get_component_rich_style("word-grid--label")),
-            Segment(f"@{address:<{self._address_width() - 1}} ",
-                    self.get_component_rich_style("word-grid--address")),
+            Segment(f"{label[:label_width]:<{label_width}} ", self._style("word-grid--label")),
+            Segment(f"@{address:<{self._address_w - 1}} ", self._style("word-grid--address")),
         ]
-        written_style = self.get_component_rich_style("word-grid--written")
-        zero_style = self.get_component_rich_style("word-grid--zero")
+        written_style = self._style("word-grid--written")
+        zero_style = self._style("word-grid--zero")
         words = self._words
         cell = self._cell_width
         for addr in range(address, address + row.count):
