@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from game.tui.highlight import Kind, Token, defined_labels, line_spans
@@ -221,6 +221,8 @@ PIECES = [*" \t#|,.:[]{}\"@-0x1bavdlopjm_e\\", "add ", "nop ", "debug "]
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+@example("|x[]")  # an empty index made an empty token
+@example("add a, x[]")
 def test_any_line_lexes_into_ordered_tokens(line: str) -> None:
     tokens = lex(line)
     ends = [0, *[position for token in tokens for position in (token.start, token.end)]]

@@ -199,6 +199,8 @@ def _operand(text: str, pos: int, kind: Kind | None, json_only: bool) -> list[To
         return name
     index_start = pos + ref.start(2)
     index = ref.group(2)
+    if not index:  # `name[]`: the brackets themselves are what is wrong
+        return [*name, Token(Lexeme.BAD, index_start - 1, index_start + 1)]
     try:
         value = parse_int(index.strip())
     except NumberTooLong:
