@@ -54,7 +54,6 @@ from game.inputs import (
     test_plan,
 )
 from game.references import ReferenceFailure, expected_memories
-from game.runs import run_all
 from machine.config import MachineConfig
 from machine.identity import content_hash
 from machine.loader import load_program
@@ -350,6 +349,8 @@ def _run_tests(puzzle: Puzzle, program: Program,
         return ()
     inputs = test_inputs(puzzle, plan)
     expected = expected_memories(puzzle, inputs)
+    from game.runs import run_all  # the engine and numpy: only when something runs
+
     results = run_all(program, inputs, puzzle.machine_config())
     regions = tuple(r for r in layout(puzzle) if r.checked)
     return tuple(_test_result(test, result.cycles, result.fault, result.memory, want, regions)
