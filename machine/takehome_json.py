@@ -205,9 +205,9 @@ def _program_of_distinct(pieces: list[str], decoded: dict[str, Any],
 
 
 _JSON_BLANKS = " \t\n\r"
-_BLANK_RE = re.compile(f"[{_JSON_BLANKS}]*")
 """JSON's whitespace."""
-_BLANKS = frozenset(" \t\n\r")
+_BLANK_RE = re.compile(f"[{_JSON_BLANKS}]*")
+_BLANKS = frozenset(_JSON_BLANKS)  # a set: the empty slice at the end is not a blank
 _MARKS = frozenset(",]")
 
 
