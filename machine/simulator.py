@@ -158,8 +158,7 @@ def _decode(program: Program) -> list[_Decoded]:
     """Each bundle's operations, decoded once per distinct bundle object (the parsers share
     the bundle of a repeated line: the scalar starter's 147,734 are 817 objects), so that a
     simulator is ready in a time that does not grow with the program's length."""
-    decoded = {id(bundle): _decode_bundle(bundle) for bundle, _ in program.bundle_uses}
-    return list(map(decoded.__getitem__, map(id, program.bundles)))
+    return program.per_bundle(_decode_bundle)
 
 
 def _decode_bundle(bundle: Bundle) -> _Decoded:

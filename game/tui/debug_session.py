@@ -70,9 +70,7 @@ class DebugSession:
     def __init__(self, program: Program, memory: Sequence[int], config: MachineConfig):
         self.program = program
         self.config = config
-        # Per distinct bundle object (a repeated line's bundle is shared), then by position.
-        usage = {id(bundle): self._bundle_usage(bundle) for bundle, _ in program.bundle_uses}
-        self._usage_of_bundle = list(map(usage.__getitem__, map(id, program.bundles)))
+        self._usage_of_bundle = program.per_bundle(self._bundle_usage)
         # Checking and decoding a program is the costly part: do it once, reset by restoring.
         self.simulator = Simulator(program, memory, config, pausing=True)
         self.steps = 0
