@@ -22,11 +22,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from machine.config import MachineConfig
-from machine.isa import Engine
+from machine.isa import OPS, Control, Engine
 from machine.program import Program
 
 ENGINES = (Engine.ALU, Engine.VALU, Engine.LOAD, Engine.STORE, Engine.FLOW)
-JUMPS = frozenset({"jump", "cond_jump", "cond_jump_rel", "jump_indirect"})
+JUMPS = frozenset(op.name for op in OPS if op.control is Control.JUMP)
 """Operations that make the next bundle depend on data: code with none is straight-line."""
 CRITICAL_PATH = "dependency chain"
 
