@@ -13,6 +13,7 @@ import ast
 import importlib
 import inspect
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -145,3 +146,26 @@ def test_check_reads_the_solution_before_importing_packs_or_the_engine() -> None
     heavy = ("numpy", "pydantic", "tomllib", "game.pack", "game.scoring", "game.references",
              "game.inputs", "game.runs", "machine.engine", "textual", "rich")
     assert under(loaded, heavy) == []
+
+
+ENTRY_BLAS = """
+import atexit, os, sys
+atexit.register(lambda: print(os.environ.get("OPENBLAS_NUM_THREADS")))
+from game.cli import entry
+sys.argv = ["vliw", "--help"]
+entry()
+"""
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("3", "3")])
+def test_the_vliw_script_asks_numpy_for_one_blas_thread_unless_told(given: str | None,
+                                                                     seen: str) -> None:
+    """No command does linear algebra; OpenBLAS's spinning threads would cost CPU on every
+    run. A user's own setting stands."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run([sys.executable, "-c", ENTRY_BLAS], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == seen
