@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from game.debug_target import DebugTarget, ShownRegion
 from game.limits import cycle_limit_of
@@ -125,11 +125,11 @@ def parse_machine(text: str) -> SandboxMachine:
         raise SandboxError(locator.line(("cycle_limit",)),
                            f"cycle_limit must be a whole number from 1 to {MAX_CYCLE_LIMIT:,}")
     try:
-        spec = MachineSpec.model_validate(data)
+        spec = TypeAdapter(MachineSpec).validate_python(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         at = tuple(first["loc"])
-        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        message = "unknown key" if first["type"] == "unexpected_keyword_argument" else first["msg"]
         message = message.removeprefix("Value error, ")
         message = message[:1].lower() + message[1:]
         key = dotted_key(at)

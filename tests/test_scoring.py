@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def takehome(puzzle_id: str) -> Puzzle:
 
 def seeds_only(puzzle: Puzzle) -> Puzzle:
     """The puzzle without its fixed cases: its first test is then scored seed 1."""
-    return puzzle.model_copy(update={"cases": []})
+    return replace(puzzle, cases=[])
 
 
 TINY = (4, 8)
@@ -176,7 +177,7 @@ def answers_only(puzzle: Puzzle, seed: int) -> Program:
 
 
 def test_writing_only_the_scored_answers_fails_the_robustness_seeds() -> None:
-    puzzle = takehome("tree-tiny").model_copy(update={"scored_seeds": [1]})
+    puzzle = replace(takehome("tree-tiny"), scored_seeds=[1])
     report = score_program(puzzle, answers_only(puzzle, 1))
     assert [t.passed for t in report.tests if t.kind == "scored"] == [True]
     robust = [t for t in report.tests if t.kind == "robustness"]
@@ -209,7 +210,7 @@ def test_a_fault_and_the_cycle_limit_fail_the_test_with_their_reason() -> None:
     assert report.tests[0].summary() == ("scored seed 1: fault at cycle 1, core 0, pc 1, store"
                                          " slot 0: memory address 1000 is outside memory (size 30)")
     loop = Program((Bundle.of(Slot(Engine.FLOW, "jump", (0,))),))
-    limited = puzzle.model_copy(update={"cycle_limit": 50})
+    limited = replace(puzzle, cycle_limit=50)
     report = score_program(limited, loop, robustness=0)
     assert report.tests[0].fault is not None
     assert report.tests[0].fault.reason == "cycle limit of 50 reached"

@@ -3,6 +3,7 @@ sandbox's one memory, without a pack."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from tui_kit import PUZZLE, SOLUTION, make_context
@@ -18,7 +19,7 @@ from machine.loader import parse_program
 def test_a_puzzles_target_has_its_cases_then_its_scored_seeds(tmp_path: Path) -> None:
     context = make_context(tmp_path)
     puzzle = Catalog(context.packs_dir, extra_packs=context.extra_packs).puzzle(PUZZLE).puzzle
-    puzzle = puzzle.model_copy(update={"cases": [TestCase(name="zero", words={"a": [0]})]})
+    puzzle = replace(puzzle, cases=[TestCase(name="zero", words={"a": [0]})])
     program = parse_program(SOLUTION, "s.vasm")
     target = DebugTarget.of_puzzle(puzzle, program)
     assert target.tests == ("case 'zero'", "scored seed 1", "scored seed 2")

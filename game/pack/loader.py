@@ -23,17 +23,17 @@ import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from game.pack.locate import Locator
 from game.pack.nesting import too_deep
 from game.pack.schema import MAX_MEMORY_WORDS, MAX_TEST_WORDS, Pack, Puzzle
-from game.references import reference_program
 from machine.files import FileTooLarge, InputFileError, read_capped
 from machine.program import ProgramError
 from machine.text import shown_token
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 MAX_PACK_BYTES = 1 << 20
 """Pack files above 1 MiB are refused unread."""
@@ -116,9 +116,11 @@ def parse_pack(text: str, path: str = "<pack>") -> Pack:
     except ValueError as error:  # an integer past Python's 4300-digit conversion limit
         raise PackError([PackIssue(path, 1, "toml", f"cannot be read: {shown_token(str(error))}")
                          ]) from None
+    from pydantic import TypeAdapter, ValidationError  # only here: a cached pack needs none
+
     locator = Locator(text)
     try:
-        pack = Pack.model_validate(data)
+        pack = TypeAdapter(Pack).validate_python(data)
     except ValidationError as error:
         issues = sorted(_schema_issues(error, data, locator, path), key=lambda i: i.line)
         raise PackError(_capped(issues)) from None
@@ -191,7 +193,7 @@ def _has_child(node: Any, part: str | int) -> bool:
 
 def _message(detail: Any) -> str:
     kind = detail["type"]
-    if kind == "extra_forbidden":
+    if kind == "unexpected_keyword_argument":
         return "unknown key"
     if kind in ("missing", "union_tag_not_found"):
         return "required key is missing"
@@ -327,6 +329,8 @@ def _expected_problems(puzzle: Puzzle,
 
 def _reference_program_issues(pack: Pack, locator: Locator, path: str) -> Iterator[PackIssue]:
     """An embedded program's problems, at lines of the pack file."""
+    from game.references import reference_program
+
     for p, puzzle in enumerate(pack.puzzles):
         if puzzle.reference.program is None:
             continue

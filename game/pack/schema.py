@@ -60,14 +60,18 @@ exist, unique ids, sizes).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-
+from game.pack.rule import Rule
 from machine.config import DEFAULT_MAX_CYCLES, DEFAULT_SLOT_LIMITS, MachineConfig
 from machine.isa import BY_MNEMONIC, WORD_MASK, Engine
 from machine.text import shown_token
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 MAX_PUZZLES = 100
 """Puzzles in one pack."""
@@ -91,16 +95,16 @@ METRICS = ("cycles", "instructions", "scratch")
 
 Metric = Literal["cycles", "instructions", "scratch"]
 EngineName = Literal["alu", "valu", "load", "store", "flow"]
-Word = Annotated[int, Field(ge=0, le=WORD_MASK)]
-Seed = Annotated[int, Field(ge=0, lt=2**64)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Word = Annotated[int, Rule(ge=0, le=WORD_MASK)]
+Seed = Annotated[int, Rule(ge=0, lt=2**64)]
+Identifier = Annotated[str, Rule(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 """Pack and puzzle ids: they name files and folders, so nothing but a-z, 0-9 and '-'."""
-PuzzleRef = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*$",
-                                  max_length=129)]
+PuzzleRef = Annotated[str, Rule(pattern=r"^([a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*$",
+                                 max_length=129)]
 """A puzzle of the same pack by id, or of another as pack/puzzle."""
-RegionName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+RegionName = Annotated[str, Rule(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
+Title = Annotated[str, Rule(min_length=1, max_length=200)]
+Text = Annotated[str, Rule(max_length=MAX_TEXT_CHARS)]
 
 
 def _known_mnemonic(name: str) -> str:
@@ -113,7 +117,9 @@ def _known_mnemonic(name: str) -> str:
     return name
 
 
-Mnemonic = Annotated[str, AfterValidator(_known_mnemonic)]
+Mnemonic = Annotated[str, Rule(after=_known_mnemonic)]
+
+
 def _known_builtin(name: str) -> str:
     # Asked when a pack is read, not imported with the schema: the references build on
     # the schema's models (game.inputs), and the schema only needs their names.
@@ -125,32 +131,45 @@ def _known_builtin(name: str) -> str:
     return name
 
 
-BuiltinName = Annotated[str, AfterValidator(_known_builtin)]
+BuiltinName = Annotated[str, Rule(after=_known_builtin)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class Strict:
+    """The base of every table of the format: a frozen dataclass that pydantic validates
+    when a pack is read (`game.pack.loader`) and that needs no pydantic to use.
+
+    Unknown keys are refused, and every value is strict about its type (``vlen = "8"`` or
+    ``8.0`` is an error, not 8). A table itself comes as a dict: only that is not strict."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "strict": True}
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        if schema.get("type") == "dataclass":
+            schema["strict"] = False  # type: ignore[typeddict-unknown-key]
+        return schema
 
 
+@dataclass(frozen=True, kw_only=True)
 class MachineSpec(Strict):
     """The puzzle's machine; every knob left out keeps the take-home's value."""
 
-    slot_limits: dict[EngineName, Annotated[int, Field(ge=0, le=1024)]] = Field(
-        default_factory=dict,
-        description="Slots per bundle for the engines named; the others keep their default.")
-    vlen: Annotated[int, Field(ge=1, le=64)] = 8
-    scratch_size: Annotated[int, Field(ge=1, le=MAX_SCRATCH_WORDS)] = 1536
-    n_cores: Annotated[int, Field(ge=1, le=16)] = 1
-    allowed_ops: list[Mnemonic] | None = Field(
-        None, description="Mnemonics of the only operations allowed (debug ops always are).")
-    forbidden_ops: list[Mnemonic] | None = Field(
-        None, description="Mnemonics of operations this machine refuses.")
+    slot_limits: Annotated[dict[EngineName, Annotated[int, Rule(ge=0, le=1024)]], Rule(
+        description="Slots per bundle for the engines named; the others keep their default."
+    )] = field(default_factory=dict)
+    vlen: Annotated[int, Rule(ge=1, le=64)] = 8
+    scratch_size: Annotated[int, Rule(ge=1, le=MAX_SCRATCH_WORDS)] = 1536
+    n_cores: Annotated[int, Rule(ge=1, le=16)] = 1
+    allowed_ops: Annotated[list[Mnemonic] | None, Rule(
+        description="Mnemonics of the only operations allowed (debug ops always are).")] = None
+    forbidden_ops: Annotated[list[Mnemonic] | None, Rule(
+        description="Mnemonics of operations this machine refuses.")] = None
 
-    @model_validator(mode="after")
-    def _one_op_list(self) -> MachineSpec:
+    def __post_init__(self) -> None:
         if self.allowed_ops is not None and self.forbidden_ops is not None:
             raise ValueError("give allowed_ops or forbidden_ops, not both")
-        return self
 
     def config(self, max_cycles: int = DEFAULT_MAX_CYCLES) -> MachineConfig:
         limits = {**DEFAULT_SLOT_LIMITS, **{Engine(k): v for k, v in self.slot_limits.items()}}
@@ -163,50 +182,52 @@ class MachineSpec(Strict):
                              n_cores=self.n_cores, allowed_ops=allowed, max_cycles=max_cycles)
 
 
+@dataclass(frozen=True, kw_only=True)
 class WordsRegion(Strict):
     """Constant words."""
 
     kind: Literal["words"]
     name: RegionName
-    values: Annotated[list[Word], Field(min_length=1, max_length=MAX_MEMORY_WORDS)]
+    values: Annotated[list[Word], Rule(min_length=1, max_length=MAX_MEMORY_WORDS)]
 
     @property
     def length(self) -> int:
         return len(self.values)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ZerosRegion(Strict):
     """`count` words, all 0."""
 
     kind: Literal["zeros"]
     name: RegionName
-    count: Annotated[int, Field(ge=1, le=MAX_MEMORY_WORDS)]
+    count: Annotated[int, Rule(ge=1, le=MAX_MEMORY_WORDS)]
 
     @property
     def length(self) -> int:
         return self.count
 
 
+@dataclass(frozen=True, kw_only=True)
 class RandomRegion(Strict):
     """`count` words, each `randint(min, max)` (both included) from the seed's generator."""
 
     kind: Literal["random"]
     name: RegionName
-    count: Annotated[int, Field(ge=1, le=MAX_MEMORY_WORDS)]
+    count: Annotated[int, Rule(ge=1, le=MAX_MEMORY_WORDS)]
     min: Word = 0
     max: Word = WORD_MASK
 
-    @model_validator(mode="after")
-    def _ordered(self) -> RandomRegion:
+    def __post_init__(self) -> None:
         if self.min > self.max:
             raise ValueError(f"min ({self.min}) is above max ({self.max})")
-        return self
 
     @property
     def length(self) -> int:
         return self.count
 
 
+@dataclass(frozen=True, kw_only=True)
 class AddressRegion(Strict):
     """One word: the address of region `of`."""
 
@@ -219,6 +240,7 @@ class AddressRegion(Strict):
         return 1
 
 
+@dataclass(frozen=True, kw_only=True)
 class LengthRegion(Strict):
     """One word: the length in words of region `of`."""
 
@@ -233,7 +255,7 @@ class LengthRegion(Strict):
 
 Region = Annotated[
     WordsRegion | ZerosRegion | RandomRegion | AddressRegion | LengthRegion,
-    Field(discriminator="kind"),
+    Rule(discriminator="kind"),
 ]
 
 
@@ -244,9 +266,10 @@ all the first word drawn, the words sorted up, sorted down, only three distinct 
 and max and min alternating."""
 
 Fill = Literal["zeros", "min", "max", "equal", "sorted", "reversed", "duplicates", "extremes"]
-CaseName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.,=<>+-]*$", max_length=64)]
+CaseName = Annotated[str, Rule(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.,=<>+-]*$", max_length=64)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class TestCase(Strict):
     """A fixed test, run on every validation beside the seeds: an input at a boundary the
     puzzle's statement implies (0, 2^32-1, ties, duplicates, sorted input, ...).
@@ -258,66 +281,72 @@ class TestCase(Strict):
 
     name: CaseName
     seed: Seed = 0
-    words: dict[RegionName, list[Word]] = Field(
-        default_factory=dict, description="Exact words for random regions (all of them).")
-    fill: dict[RegionName, Fill] = Field(
-        default_factory=dict, description=f"A named generator per random region: {FILLS}.")
+    words: Annotated[dict[RegionName, list[Word]], Rule(
+        description="Exact words for random regions (all of them).")] = field(default_factory=dict)
+    fill: Annotated[dict[RegionName, Fill], Rule(
+        description=f"A named generator per random region: {FILLS}.")] = field(
+        default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Reference(Strict):
     """Where the expected final memory comes from: exactly one of the three keys."""
 
-    builtin: BuiltinName | None = Field(None, description="A reference implemented in game/.")
-    program: Annotated[str, Field(max_length=MAX_PROGRAM_CHARS)] | None = Field(
-        None, description="A .vasm program run on the puzzle's machine.")
-    expected: dict[RegionName, list[Word]] | None = Field(
-        None, description="The words each checked region must hold, whatever the seed.")
+    builtin: Annotated[BuiltinName | None, Rule(
+        description="A reference implemented in game/.")] = None
+    program: Annotated[Annotated[str, Rule(max_length=MAX_PROGRAM_CHARS)] | None, Rule(
+        description="A .vasm program run on the puzzle's machine.")] = None
+    expected: Annotated[dict[RegionName, list[Word]] | None, Rule(
+        description="The words each checked region must hold, whatever the seed.")] = None
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Reference:
+    def __post_init__(self) -> None:
         given = [k for k in ("builtin", "program", "expected") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of builtin, program or expected"
                              + (f", not {' and '.join(given)}" if given else ""))
-        return self
 
 
+@dataclass(frozen=True, kw_only=True)
 class Mark(Strict):
     """A named reference point on a metric's histogram."""
 
     metric: Metric
-    value: Annotated[int, Field(ge=0)]
+    value: Annotated[int, Rule(ge=0)]
     label: Title
 
 
+@dataclass(frozen=True, kw_only=True)
 class Puzzle(Strict):
     id: Identifier
     title: Title
     description: Text = ""
-    machine: MachineSpec = Field(default_factory=MachineSpec)
-    memory: Annotated[list[Region], Field(min_length=1, max_length=1000)]
-    check: Annotated[list[RegionName], Field(min_length=1)] = Field(
-        description="Regions of the final memory compared with the reference's.")
+    machine: MachineSpec = field(default_factory=MachineSpec)
+    memory: Annotated[list[Region], Rule(min_length=1, max_length=1000)]
+    check: Annotated[list[RegionName], Rule(
+        min_length=1, description="Regions of the final memory compared with the reference's.")]
     reference: Reference
-    scored_seeds: Annotated[list[Seed], Field(min_length=1, max_length=MAX_SEEDS)]
-    robustness_seeds: Annotated[int, Field(ge=0, le=MAX_SEEDS)] = 8
-    cycle_limit: Annotated[int, Field(ge=1, le=MAX_CYCLE_LIMIT)] | None = Field(
-        None, description=("Cycles a test may take; by default scaled to the reference"
-                           " (game.limits.default_cycle_limit)."))
-    cases: Annotated[list[TestCase], Field(max_length=MAX_CASES)] = Field(
-        default_factory=list, description="Fixed test cases, run on every validation.")
-    metrics: Annotated[list[Metric], Field(min_length=1, max_length=3)] = Field(
-        default_factory=lambda: list(METRICS),
-        description="Scores shown, in order; the first is the puzzle's primary metric.")
-    marks: list[Mark] = Field(default_factory=list)
-    best: dict[Metric, Annotated[int, Field(ge=0)]] = Field(
-        default_factory=dict, description="Best known score per metric.")
-    targets: dict[Metric, Annotated[int, Field(ge=0)]] = Field(
-        default_factory=dict, description=("Per-metric challenges shown in the statement and"
-                                           " marked when the player's best reaches them."))
-    requires: Annotated[list[PuzzleRef], Field(max_length=MAX_PUZZLES)] = Field(
-        default_factory=list, description=("Puzzles to solve before this one opens: ids in this"
-                                           " pack, or pack/puzzle; none: it opens in play order."))
+    scored_seeds: Annotated[list[Seed], Rule(min_length=1, max_length=MAX_SEEDS)]
+    robustness_seeds: Annotated[int, Rule(ge=0, le=MAX_SEEDS)] = 8
+    cycle_limit: Annotated[Annotated[int, Rule(ge=1, le=MAX_CYCLE_LIMIT)] | None, Rule(
+        description=("Cycles a test may take; by default scaled to the reference"
+                     " (game.limits.default_cycle_limit)."))] = None
+    cases: Annotated[list[TestCase], Rule(
+        max_length=MAX_CASES, description="Fixed test cases, run on every validation.")] = field(
+        default_factory=list)
+    metrics: Annotated[list[Metric], Rule(
+        min_length=1, max_length=3,
+        description="Scores shown, in order; the first is the puzzle's primary metric.")] = field(
+        default_factory=lambda: list(METRICS))
+    marks: list[Mark] = field(default_factory=list)
+    best: Annotated[dict[Metric, Annotated[int, Rule(ge=0)]], Rule(
+        description="Best known score per metric.")] = field(default_factory=dict)
+    targets: Annotated[dict[Metric, Annotated[int, Rule(ge=0)]], Rule(
+        description=("Per-metric challenges shown in the statement and marked when the"
+                     " player's best reaches them."))] = field(default_factory=dict)
+    requires: Annotated[list[PuzzleRef], Rule(
+        max_length=MAX_PUZZLES, description=(
+            "Puzzles to solve before this one opens: ids in this pack, or pack/puzzle; none:"
+            " it opens in play order."))] = field(default_factory=list)
 
     @cached_property
     def derived_cycle_limit(self) -> int:
@@ -346,21 +375,29 @@ class Puzzle(Strict):
         raise KeyError(name)
 
 
+@dataclass(frozen=True, kw_only=True)
 class PackInfo(Strict):
     id: Identifier
     title: Title
     description: Text = ""
-    author: Annotated[str, Field(max_length=200)] = ""
-    order: Annotated[int, Field(ge=0, le=10_000, description=(
+    author: Annotated[str, Rule(max_length=200)] = ""
+    order: Annotated[int, Rule(ge=0, le=10_000, description=(
         "Where the pack stands among packs when browsing: lower first, ties by id."))] = 100
 
 
-class Pack(Strict):
-    pack: PackInfo
-    puzzles: Annotated[list[Puzzle], Field(min_length=1, max_length=MAX_PUZZLES)] = Field(
-        alias="puzzle", description="The puzzles in play order.")
+def _toml_key(name: str) -> str:
+    """A pack's puzzles are `[[puzzle]]` tables in the file, `.puzzles` in Python."""
+    return "puzzle" if name == "puzzles" else name
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+@dataclass(frozen=True, kw_only=True)
+class Pack(Strict):
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        **Strict.__pydantic_config__, "alias_generator": _toml_key, "validate_by_name": True}
+
+    pack: PackInfo
+    puzzles: Annotated[list[Puzzle], Rule(
+        min_length=1, max_length=MAX_PUZZLES, description="The puzzles in play order.")]
 
     @property
     def id(self) -> str:
@@ -375,7 +412,9 @@ class Pack(Strict):
 
 def json_schema() -> dict[str, object]:
     """The pack format as JSON Schema (for editors' completion and checking of TOML)."""
-    schema = Pack.model_json_schema(by_alias=True)
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Pack).json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "vliw puzzle pack"
     return schema
