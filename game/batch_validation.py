@@ -30,7 +30,7 @@ from pathlib import Path
 
 from game.catalog import PuzzleEntry
 from game.histogram import Point, canonical_form, content_hash
-from game.paths import PROJECT_ROOT, atomic_write_text
+from game.paths import atomic_write_text, cache_home, code_version
 from game.scoring import CLAIM_KEYS
 from machine.files import InputFileError, read_capped
 from machine.loader import MAX_PROGRAM_BYTES, parse_program
@@ -234,15 +234,6 @@ class Remembered:
             print(f"note: {self.path}: not written: {error.strerror or error}", file=sys.stderr)
 
 
-def cache_home() -> Path:
-    """The user's cache folder for vliw: `VLIW_CACHE`, else `$XDG_CACHE_HOME/vliw`, else
-    `~/.cache/vliw` (what it holds can always be deleted)."""
-    override = os.environ.get("VLIW_CACHE")
-    if override:
-        return Path(override).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vliw"
-
-
 def _points(passed: dict[str, dict[str, object]], metrics: Sequence[str]
             ) -> Iterator[tuple[str, Point]]:
     for key, value in passed.items():
@@ -260,16 +251,4 @@ def _record_key(entry: PuzzleEntry) -> str:
     digest = hashlib.sha256(f"{entry.id}\n{sys.version}\n".encode())
     digest.update(entry.path.read_bytes())
     digest.update(code_version().encode("ascii"))
-    return digest.hexdigest()
-
-
-def code_version() -> str:
-    """SHA-256 over the source of the machine and the game (not the TUI)."""
-    digest = hashlib.sha256()
-    for package in ("machine", "game"):
-        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
-            relative = path.relative_to(PROJECT_ROOT)
-            if relative.parts[:2] == ("game", "tui"):
-                continue
-            digest.update(str(relative).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -75,9 +75,9 @@ def _load_cached(path: Path, expected_id: str | None) -> Pack:
     if cached is not None and cached[0] == stamp:
         pack = cached[1]
     else:
-        from game.pack import load_pack
+        from game.pack.cache import cached_pack
 
-        pack = load_pack(path)
+        pack = cached_pack(path)
         _cache[path] = (stamp, pack)
     if expected_id is not None and pack.id != expected_id:
         raise CatalogError(f"{path}: the pack's id is {pack.id!r}, but shipped packs must be"

@@ -10,12 +10,14 @@ and, at worst, the hidden temporary file of the save it interrupted, which
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 import sys
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 from machine.text import shown_path
@@ -118,3 +120,26 @@ def remove_stale_saves(folder: Path, older_than: float = STALE_SAVE_AGE) -> int:
             except OSError:
                 continue
     return removed
+
+
+def cache_home() -> Path:
+    """The user's cache folder for vliw: `VLIW_CACHE`, else `$XDG_CACHE_HOME/vliw`, else
+    `~/.cache/vliw` (what it holds can always be deleted)."""
+    override = os.environ.get("VLIW_CACHE")
+    if override:
+        return Path(override).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vliw"
+
+
+@cache
+def code_version() -> str:
+    """SHA-256 over the source of the machine and the game (not the TUI): what a result
+    kept from an earlier run depends on. Read once a process."""
+    digest = hashlib.sha256()
+    for package in ("machine", "game"):
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            relative = path.relative_to(PROJECT_ROOT)
+            if relative.parts[:2] == ("game", "tui"):
+                continue
+            digest.update(str(relative).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from game.debug_target import DebugTarget, ShownRegion
 from game.limits import cycle_limit_of
 from game.pack.loader import dotted_key
 from game.pack.locate import Locator
+from game.pack.rule import validator
 from game.pack.schema import MAX_CYCLE_LIMIT, MAX_MEMORY_WORDS, MachineSpec
 from machine.config import DEFAULT_SLOT_LIMITS, MachineConfig
 from machine.isa import WORD_MASK
@@ -125,7 +126,7 @@ def parse_machine(text: str) -> SandboxMachine:
         raise SandboxError(locator.line(("cycle_limit",)),
                            f"cycle_limit must be a whole number from 1 to {MAX_CYCLE_LIMIT:,}")
     try:
-        spec = TypeAdapter(MachineSpec).validate_python(data)
+        spec = validator(MachineSpec).validate_python(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         at = tuple(first["loc"])

@@ -67,6 +67,18 @@ def test_check_imports_neither_the_tui_nor_other_commands_work() -> None:
     assert under(loaded, unneeded) == []
 
 
+def test_a_second_check_reads_its_pack_from_the_cache_without_pydantic(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first check of a pack validates it (TOML, pydantic) and keeps it; the next, in a
+    fresh process, neither parses TOML nor imports pydantic (`game.pack.cache`)."""
+    monkeypatch.setenv("VLIW_CACHE", str(tmp_path / "cache"))
+    first = modules_loaded("check", str(PACKED))
+    assert {"pydantic", "tomllib"} <= first
+    second = modules_loaded("check", str(PACKED))
+    assert "game.pack.cache" in second
+    assert under(second, ("pydantic", "pydantic_core", "tomllib", "game.pack.locate")) == []
+
+
 def test_loading_every_pack_imports_neither_numpy_nor_the_engine() -> None:
     """Listing puzzles (as the TUI's browser does) needs the packs, not a way to run them."""
     loaded = modules_loaded("puzzle", "list")

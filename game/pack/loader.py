@@ -19,13 +19,11 @@ that parses and fits the puzzle's machine. Running the references
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.pack.locate import Locator
 from game.pack.nesting import too_deep
 from game.pack.schema import MAX_MEMORY_WORDS, MAX_TEST_WORDS, Pack, Puzzle
 from machine.files import FileTooLarge, InputFileError, read_capped
@@ -33,7 +31,11 @@ from machine.program import ProgramError
 from machine.text import shown_token
 
 if TYPE_CHECKING:
+    import tomllib
+
     from pydantic import ValidationError
+
+    from game.pack.locate import Locator
 
 MAX_PACK_BYTES = 1 << 20
 """Pack files above 1 MiB are refused unread."""
@@ -105,6 +107,15 @@ def parse_pack(text: str, path: str = "<pack>") -> Pack:
     """A pack from TOML text; `path` only names the file in messages."""
     if len(text.encode("utf-8")) > MAX_PACK_BYTES:
         raise PackError([PackIssue(path, 1, "", f"packs are limited to {MAX_PACK_BYTES} bytes")])
+    # the parsers are imported here: a pack read back from the cache (game.pack.cache)
+    # needs only read_pack_text
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from game.pack.locate import Locator
+    from game.pack.rule import validator
+
     deep = too_deep(text, MAX_PACK_NESTING)
     if deep is not None:
         raise PackError([PackIssue(path, deep, "toml", f"arrays and inline tables nest more"
@@ -116,11 +127,9 @@ def parse_pack(text: str, path: str = "<pack>") -> Pack:
     except ValueError as error:  # an integer past Python's 4300-digit conversion limit
         raise PackError([PackIssue(path, 1, "toml", f"cannot be read: {shown_token(str(error))}")
                          ]) from None
-    from pydantic import TypeAdapter, ValidationError  # only here: a cached pack needs none
-
     locator = Locator(text)
     try:
-        pack = TypeAdapter(Pack).validate_python(data)
+        pack = validator(Pack).validate_python(data)
     except ValidationError as error:
         issues = sorted(_schema_issues(error, data, locator, path), key=lambda i: i.line)
         raise PackError(_capped(issues)) from None

@@ -14,10 +14,11 @@ Schema, a union's discriminator) and, as `after`, a function that checks a value
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 if TYPE_CHECKING:
-    from pydantic import GetCoreSchemaHandler
+    from pydantic import GetCoreSchemaHandler, TypeAdapter
     from pydantic_core import CoreSchema
 
 
@@ -38,3 +39,12 @@ class Rule:
         if self.after is not None:
             metadata.append(AfterValidator(self.after))
         return handler(Annotated[(source, *metadata)])  # type: ignore[valid-type]
+
+
+@cache
+def validator(table: type) -> TypeAdapter[Any]:
+    """pydantic's validator of a table of the format, built once a process (building it
+    costs far more than validating with it)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(table)

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from game.pack.rule import Rule
+from game.pack.rule import Rule, validator
 from machine.config import DEFAULT_MAX_CYCLES, DEFAULT_SLOT_LIMITS, MachineConfig
 from machine.isa import BY_MNEMONIC, WORD_MASK, Engine
 from machine.text import shown_token
@@ -412,9 +412,7 @@ class Pack(Strict):
 
 def json_schema() -> dict[str, object]:
     """The pack format as JSON Schema (for editors' completion and checking of TOML)."""
-    from pydantic import TypeAdapter
-
-    schema = TypeAdapter(Pack).json_schema(by_alias=True)
+    schema = validator(Pack).json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "vliw puzzle pack"
     return schema
