@@ -158,26 +158,31 @@ def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
 _SHALLOW = 64
 """Lists nested up to this deep are read the short way; deeper ones go through `_slot`,
 whose copy refuses a value too deep for the interpreter's stack."""
-_BRACED = re.compile(r"\{[^{}]*\}")
-"""A brace, then no brace up to the first closing one: a bundle as `json.dump` writes it,
-when no string in it holds a brace."""
+_DUMP_SEPARATORS = ("}, {", "},{")
+"""Between two bundles as `json.dump` writes a list of them: its default separator, and
+the compact one."""
 
 
 def _as_dumped(text: str) -> tuple[list[str], dict[str, Any]] | None:
     """The bundles' texts in order and each distinct one decoded, when the text is laid out
     as `json.dump(instrs, f)` writes it (with either of its separators); None otherwise.
 
-    This reads a take-home export at C speed: the pieces are found by a regular expression,
-    and the text is then proved to be exactly `[piece, piece, ...]` and each distinct piece
-    a whole JSON object by the strict decoder, so a piece the expression cut wrongly (a
-    string holding a brace) can only make this answer None, never a wrong program."""
-    pieces = _BRACED.findall(text)
+    This reads a take-home export at C speed: the text is cut where one bundle ends and the
+    next begins, and each distinct piece is then proved a whole JSON object, with no brace
+    inside (`_flat_bundle` relies on it), by the strict decoder. The pieces joined again
+    are the text, so when each is a whole object the text is exactly the list of them; a
+    piece cut wrongly (a string holding the separator) is no whole object, and the answer
+    is None, never a wrong program."""
     body = text.strip(_JSON_BLANKS)
-    if body != "[" + ", ".join(pieces) + "]" and body != "[" + ",".join(pieces) + "]":
+    if not (body.startswith("[{") and body.endswith("}]")):
         return None
+    separator = next((s for s in _DUMP_SEPARATORS if s in body), _DUMP_SEPARATORS[0])
+    pieces = [f"{{{piece}}}" for piece in body[2:-2].split(separator)]
     scan = strict_decoder().scan_once
     decoded: dict[str, Any] = {}
     for piece in dict.fromkeys(pieces):
+        if piece.count("{") != 1 or piece.count("}") != 1:
+            return None  # an object inside a bundle, or a brace in a string: read it the long way
         try:
             value, end = scan(piece, 0)
         except (StopIteration, ValueError, RecursionError):
