@@ -26,7 +26,7 @@ for hours or fill memory. The tree kernel accepts:
 - rounds (word 0) at most `MAX_TREE_ROUNDS` (1024);
 - batch_size (word 2) at most `MAX_TREE_BATCH` (65,536);
 - rounds x batch_size at most `MAX_TREE_WALKER_ROUNDS` (2^24), and rounds
-  times the number of walker groups (see `tree_kernel`) at most
+  times the number of walker groups (see `tree_kernels`) at most
   `MAX_TREE_GROUP_ROUNDS` (2^15);
 - the forest, indices and values inside memory.
 
@@ -64,8 +64,8 @@ class ReferenceFailure(Exception):
 class Builtin:
     name: str
     summary: str
-    compute: Callable[[Sequence[int]], list[int]]
-    """Input image -> expected final image; raises ReferenceFailure."""
+    compute: Callable[[Sequence[Sequence[int]]], list[list[int]]]
+    """Input images -> expected final images, all at once; raises ReferenceFailure."""
 
 
 # --- the tree kernel (spec/tree-kernel.md) ------------------------------------
@@ -160,35 +160,63 @@ def _group_size(batch: int, indices_p: int, values_p: int) -> int:
 
 
 def tree_kernel(memory: Sequence[int]) -> list[int]:
-    """The final image after `rounds` rounds of every walker; indices are updated too.
+    """The final image of one input (see `tree_kernels`)."""
+    return tree_kernels([memory])[0]
+
+
+def tree_kernels(memories: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The final images after `rounds` rounds of every walker; indices are updated too.
 
     All walkers move at once (numpy), which is the same as one after another
-    while each has its own index and value words. A pack may lay the indices
-    and values `d` words apart with d < batch_size: then walker w reads what
-    walker w - d wrote, so walkers go in groups of d, in order.
+    while each has its own index and value words; and the images that share a
+    header move together too, one numpy operation for all of them, since a
+    handful of small operations per round cost a validation more than the
+    words they compute. A pack may lay the indices and values `d` words apart
+    with d < batch_size: then walker w reads what walker w - d wrote, so
+    walkers go in groups of d, in order, one image at a time.
     """
-    rounds, n_nodes, batch, _, forest_p, indices_p, values_p = _tree_header(memory)
     import numpy as np
 
-    final = list(memory)
-    forest = np.array(memory[forest_p:forest_p + n_nodes], dtype=np.uint32)
+    finals: list[list[int]] = [[] for _ in memories]
+    alike: dict[tuple[tuple[int, ...], int], list[int]] = {}
+    for number, memory in enumerate(memories):
+        alike.setdefault((_tree_header(memory), len(memory)), []).append(number)
+    for (header, _), numbers in alike.items():
+        _, _, batch, _, _, indices_p, values_p = header
+        together = _group_size(batch, indices_p, values_p) >= batch
+        for rows in [numbers] if together else [[number] for number in numbers]:
+            images = np.array([memories[number] for number in rows], dtype=np.uint32)
+            for number, final in zip(rows, _walk(images, header).tolist(), strict=True):
+                finals[number] = final
+    return finals
+
+
+def _walk(images: NDArray[np.uint32], header: tuple[int, ...]) -> NDArray[np.uint32]:
+    """Every row of `images` (each with this header) after the rounds; raises for the first
+    row holding a walker outside the tree."""
+    import numpy as np
+
+    rounds, n_nodes, batch, _, forest_p, indices_p, values_p = header
+    final = images.copy()
+    forest = images[:, forest_p:forest_p + n_nodes]
     group = _group_size(batch, indices_p, values_p)
     for first in range(0, batch, group):
         last = min(first + group, batch)
-        indices = np.array(final[indices_p + first:indices_p + last], dtype=np.int64)
-        values = np.array(final[values_p + first:values_p + last], dtype=np.uint32)
-        outside = np.flatnonzero(indices >= n_nodes)
+        indices = final[:, indices_p + first:indices_p + last].astype(np.int64)
+        values = final[:, values_p + first:values_p + last]
+        outside = np.argwhere(indices >= n_nodes)
         if outside.size:
-            walker = first + int(outside[0])
+            row, column = (int(number) for number in outside[0])
+            walker = first + column
             raise ReferenceFailure(f"tree-kernel: walker {walker} starts at node"
-                                   f" {final[indices_p + walker]}, outside the tree of"
-                                   f" {n_nodes} nodes")
+                                   f" {int(final[row, indices_p + walker])}, outside the tree"
+                                   f" of {n_nodes} nodes")
         for _ in range(rounds):
-            values = tree_hash(values ^ forest[indices])
+            values = tree_hash(values ^ np.take_along_axis(forest, indices, axis=1))
             indices = 2 * indices + np.where(values % 2 == 0, 1, 2)
             indices[indices >= n_nodes] = 0
-        final[indices_p + first:indices_p + last] = indices.tolist()
-        final[values_p + first:values_p + last] = values.tolist()
+        final[:, indices_p + first:indices_p + last] = indices
+        final[:, values_p + first:values_p + last] = values
     return final
 
 
@@ -196,7 +224,7 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({
     "tree-kernel": Builtin(
         "tree-kernel",
         "the take-home's tree traversal: header words 0..6, then forest, indices, values",
-        tree_kernel,
+        tree_kernels,
     ),
 })
 
@@ -208,8 +236,7 @@ def expected_memories(puzzle: Puzzle, inputs: Sequence[Sequence[int]]) -> list[l
     """The expected final image for each input image."""
     reference = puzzle.reference
     if reference.builtin is not None:
-        compute = BUILTINS[reference.builtin].compute
-        return [compute(memory) for memory in inputs]
+        return BUILTINS[reference.builtin].compute(inputs)
     if reference.expected is not None:
         return [_with_expected(puzzle, memory) for memory in inputs]
     return _run_reference_program(puzzle, inputs)

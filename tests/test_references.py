@@ -10,7 +10,7 @@ import pytest
 
 from game.catalog import Catalog
 from game.inputs import generate_memory
-from game.references import ReferenceFailure, tree_hash, tree_kernel
+from game.references import ReferenceFailure, tree_hash, tree_kernel, tree_kernels
 
 MASK = 0xFFFFFFFF
 
@@ -96,3 +96,29 @@ def test_a_walker_outside_the_tree_is_named() -> None:
     memory[memory[5] + 2] = memory[1]
     with pytest.raises(ReferenceFailure, match=f"walker 2 starts at node {memory[1]}, outside"):
         tree_kernel(memory)
+
+
+def test_many_images_at_once_are_each_image_alone() -> None:
+    """Images that share a header move together in one array; each must still come out as
+    the plain kernel makes it alone, whatever the other images in the call."""
+    rng = random.Random(5)
+    puzzle = Catalog().puzzle("takehome/tree-kernel").puzzle
+    images = [generate_memory(puzzle, seed) for seed in range(3)]
+    for layout in ["apart", "overlapping", "same words"] * 8:
+        image = random_image(rng, layout)
+        nodes = range(7, 7 + image[1])
+        sibling = [rng.randrange(2**32) if address in nodes else word
+                   for address, word in enumerate(image)]  # the same header, other nodes
+        images += [image, sibling]
+    images = [image for image in images if isinstance(outcome(plain_kernel, image), list)]
+    assert len(images) > 30
+    rng.shuffle(images)
+    assert tree_kernels(images) == [plain_kernel(image) for image in images]
+
+
+def test_one_image_with_a_walker_outside_fails_the_call() -> None:
+    good = random_image(random.Random(4), "apart")
+    bad = list(good)
+    bad[bad[5] + 1] = bad[1]
+    with pytest.raises(ReferenceFailure, match=f"walker 1 starts at node {bad[1]}, outside"):
+        tree_kernels([good, good, bad, good])
