@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from itertools import chain, compress, repeat
+from operator import add, eq, is_, itemgetter, not_
 from typing import Any, TypeVar
 
 from machine.collector import collector_paused
@@ -441,14 +443,6 @@ def _valid_in_bulk(program: Program, config: MachineConfig) -> bool:
             and not any(_known_problems(slot, config, known) for slot in survey.others))
 
 
-def _gathered_shapes() -> dict[Engine, dict[str, OperandShape]]:
-    """The shapes of the operations whose operands the survey gathers in bulk, by engine
-    and name (read from the table for each survey, so that every operation in it counts)."""
-    return {engine: {name: spec.shape for name, spec in specs.items()
-                     if spec.shape.addresses_only}
-            for engine, specs in OPS.by_engine.items()}
-
-
 @dataclass
 class _Operands:
     """The scratch operands of many slots, gathered to be checked or counted at once."""
@@ -462,24 +456,30 @@ class _Operands:
     nor above 2^63, which with the displaced word inside the scratch keeps the offset
     inside the immediates' range (the offset is then above -2^63 and below the scratch)."""
 
-    def add(self, args: tuple[Any, ...], shape: OperandShape) -> bool:
-        """False (and nothing added) when the slot has an offset and an operand that is not
-        a plain int (their sum would not say which)."""
-        words = [args[i] for i in shape.words]
+    def add(self, args: list[tuple[Any, ...]], shape: OperandShape) -> bool:
+        """Add the operands of slots of one shape (and arity), an operand position at a
+        time (C-level maps, not a Python loop per slot). False (and nothing added) when the
+        shape has an offset and some slot an operand that is not a plain int (a sum would
+        not say which word it names): look at those slots one by one."""
+        columns = [list(map(itemgetter(i), args)) for i in shape.words]
         if shape.offset is not None:
-            offset = args[shape.offset]
-            if any(type(value) is not int for value in (offset, *words)):
+            offsets = list(map(itemgetter(shape.offset), args))
+            if not set(map(type, chain(offsets, *columns))) <= {int}:
                 return False
-            self.displaced += words
-            words = [word + offset for word in words]
-        self.words += words
-        self.vectors += [args[i] for i in shape.vectors]
+            self.displaced += chain.from_iterable(columns)
+            columns = [list(map(add, column, offsets)) for column in columns]
+        self.words += chain.from_iterable(columns)
+        for i in shape.vectors:
+            self.vectors += map(itemgetter(i), args)
         return True
 
     def fit(self, scratch_size: int, vlen: int) -> bool:
-        """Whether every operand is a plain int and every span lies inside the scratch."""
-        return all(not found or (set(map(type, found)) == {int} and min(found) >= 0
-                                 and max(found) + width <= limit)
+        """Whether every operand is a plain int and every span lies inside the scratch.
+        (The few distinct values of plain ints are what min and max look at: a set of
+        them costs less to make than a pass of either.)"""
+        return all(not found or (set(map(type, found)) == {int}
+                                 and min(values := set(found)) >= 0
+                                 and max(values) + width <= limit)
                    for found, width, limit in ((self.words, 1, scratch_size),
                                                (self.vectors, vlen, scratch_size),
                                                (self.displaced, 0, -IMMEDIATE_MIN)))
@@ -506,49 +506,102 @@ class _Survey:
 
 
 def _survey(program: Program) -> _Survey:
+    """The survey, in bulk: an unrolled kernel has tens of thousands of distinct slots,
+    and a Python loop over them costs more than running the kernel. Bundles are taken
+    apart into their groups, the groups sorted by engine, and each engine's slots by
+    what the survey does with them (`_Category`), by C-level maps and comprehensions that
+    do one thing per slot; Python's own loops run over engines and categories."""
+    by_bundle = [bundle.groups for bundle, _ in program.working_uses]
+    # No engine twice in a bundle: dict(groups) has an entry per distinct engine.
+    sound = all(map(eq, map(len, map(dict, by_bundle)), map(len, by_bundle)))
+    groups = list(chain.from_iterable(by_bundle))
+    engines = list(map(itemgetter(0), groups))
+    slot_lists = list(map(itemgetter(1), groups))
+    keys = list(map(id, engines))  # by identity: the slots' engines must be these very ones
+    by_engine = dict(zip(keys, engines, strict=True))
     operands = _Operands()
-    words, vectors = operands.words, operands.vectors
     others: list[Slot] = []
-    names: dict[Engine, set[str]] = {}
+    gathered: set[OpSpec] = set()
     widest: dict[Engine, int] = {}
-    sound = True
-    shapes = _gathered_shapes()
-    for bundle, _ in program.working_uses:
-        groups = bundle.groups
-        if len(groups) > 1 and len({engine for engine, _ in groups}) != len(groups):
+    categories = _categories()
+    for key, engine in by_engine.items():
+        lists = (slot_lists if len(by_engine) == 1
+                 else list(compress(slot_lists, map(eq, keys, repeat(key)))))
+        slots = list(chain.from_iterable(lists))
+        if not all(map(is_, [slot.engine for slot in slots], repeat(engine))):
             sound = False
-        for engine, slots in groups:
-            if engine is Engine.DEBUG:  # the machine never reads them: nothing to gather
-                for slot in slots:
-                    if slot.engine is not engine:
-                        sound = False
-                continue
-            if len(slots) > widest.get(engine, 0):
-                widest[engine] = len(slots)
-            by_name = shapes.get(engine, _NO_SHAPES)
-            gathered = names.setdefault(engine, set())
-            for slot in slots:
-                if slot.engine is not engine:
-                    sound = False
-                shape = by_name.get(slot.name)
-                args = slot.args
-                if shape is None or len(args) != shape.arity:
-                    others.append(slot)
-                    continue
-                if shape.plain is WORDS:  # the common cases, inline
-                    words += args
-                elif shape.plain is VECTORS:
-                    vectors += args
-                elif not operands.add(args, shape):
-                    others.append(slot)
-                    continue
-                gathered.add(slot.name)
-    ops = frozenset(OPS.by_engine[engine][name] for engine, found in names.items()
-                    for name in found)
-    return _Survey(operands, tuple(others), ops, widest, sound)
+        if engine is Engine.DEBUG:  # the machine never reads them: nothing to gather
+            continue
+        if (most := max(map(len, lists))) > widest.get(engine, 0):
+            widest[engine] = most
+        found = _gather(slots, categories.get(engine, _NO_CATEGORIES), operands, others)
+        gathered.update(OPS.by_engine[engine][name] for name in found)
+    return _Survey(operands, tuple(others), frozenset(gathered), widest, sound)
 
 
-_NO_SHAPES: dict[str, OperandShape] = {}
+@dataclass(frozen=True, eq=False)
+class _Category:
+    """What the survey does with the slots of an operation whose operands it gathers:
+    their arity, and how their operands name scratch (WORDS or VECTORS, the common cases,
+    or the whole shape). Operations alike share one (compared by identity: the slots of
+    each are picked out of an engine's in one pass)."""
+
+    arity: int
+    plain: str | None
+    """WORDS or VECTORS (`OperandShape.plain`), or None: the shape says."""
+    shape: OperandShape
+
+
+def _categories() -> dict[Engine, dict[str, _Category]]:
+    """The category of each operation whose operands the survey gathers in bulk, by engine
+    and name (read from the table for each survey, so that every operation in it counts)."""
+    shared: dict[tuple[int, str | OperandShape], _Category] = {}
+
+    def category(shape: OperandShape) -> _Category:
+        key = (shape.arity, shape.plain or shape)
+        return shared.setdefault(key, _Category(shape.arity, shape.plain, shape))
+
+    return {engine: {name: category(spec.shape) for name, spec in specs.items()
+                     if spec.shape.addresses_only}
+            for engine, specs in OPS.by_engine.items()}
+
+
+def _gather(slots: list[Slot], categories: dict[str, _Category], operands: _Operands,
+            others: list[Slot]) -> set[str]:
+    """Gather the operands of one engine's slots into `operands`, and the slots it cannot
+    gather (an operation not gathered, a wrong operand count, an offset beside an operand
+    that is not an int) into `others`; the names of the operations gathered."""
+    names = [slot.name for slot in slots]
+    found = list(map(categories.get, names))
+    kinds = set(found)
+    gathered: set[str] = set()
+    for category in kinds:
+        chosen = None if len(kinds) == 1 else list(map(is_, found, repeat(category)))
+        these = slots if chosen is None else list(compress(slots, chosen))
+        if category is None:
+            others += these
+            continue
+        picked: Iterable[str] = names if chosen is None else compress(names, chosen)
+        args = [slot.args for slot in these]
+        if set(map(len, args)) != {category.arity}:  # some with a wrong operand count
+            right = list(map(eq, map(len, args), repeat(category.arity)))
+            others += compress(these, map(not_, right))
+            these, args = list(compress(these, right)), list(compress(args, right))
+            picked = [slot.name for slot in these]
+        if category.plain is WORDS:  # the common cases, inline
+            operands.words += chain.from_iterable(args)
+        elif category.plain is VECTORS:
+            operands.vectors += chain.from_iterable(args)
+        elif not operands.add(args, category.shape):
+            # One by one: which slots have an operand that is not an int.
+            kept = [operands.add([slot.args], category.shape) for slot in these]
+            others += compress(these, map(not_, kept))
+            picked = [slot.name for slot in compress(these, kept)]
+        gathered.update(picked)
+    return gathered
+
+
+_NO_CATEGORIES: dict[str, _Category] = {}
 
 
 def _bundle_problems(bundle: Bundle, config: MachineConfig,

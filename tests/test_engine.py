@@ -11,9 +11,11 @@ in-place engine could get wrong.
 from __future__ import annotations
 
 import gc
+from enum import IntEnum
 from random import Random
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -401,6 +403,23 @@ def test_structural_errors_and_bad_memory_are_refused_as_the_reference_refuses_t
         with pytest.raises(ValueError) as reference_error:
             run_program(good, memory)
         assert str(engine_error.value) == str(reference_error.value)
+
+
+class Word(IntEnum):
+    """An int subclass other than bool: the reference takes it for an int."""
+
+    TOP = 2**32 - 1
+
+
+def test_words_at_the_edges_int_subclasses_and_numpy_images_run_as_on_the_reference() -> None:
+    """Images reach the batch's memory through a C array of 32-bit words: the largest
+    word, an int subclass and an image given as a numpy array all arrive intact."""
+    program = program_of({"load": [("const", 0, 0), ("const", 1, 1)]},
+                         {"load": [("const", 2, 2), ("load", 3, 0)]}, {"load": [("load", 4, 1)]},
+                         {"alu": [("+", 5, 3, 4)]},
+                         {"store": [("store", 2, 5), ("store", 0, 4)]})
+    assert_same(program, [[2**32 - 1, 1, 0], [Word.TOP, Word.TOP, 7], [0, 0, 0],
+                          np.array([5, 2**32 - 2, 9], dtype=np.uint32)])  # type: ignore[list-item]
 
 
 @pytest.mark.parametrize("memories", [

@@ -16,6 +16,7 @@ by this package, applied to views picked by validated integers.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
@@ -70,17 +71,32 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
         for first in range(0, len(seeds), per_batch):
             chunk = seeds[first:first + per_batch]
             try:
-                memory = np.array([images[seed] for seed in chunk], dtype=np.uint32).T
+                flat = _memory([images[seed] for seed in chunk], size)
             except OverflowError:  # a word outside 0..2^32-1: the reference names the first
                 for image in images:
                     check_memory(image)
                 raise
-            flat = np.ascontiguousarray(memory).reshape(-1)
             batches.append(Batch(list(chunk), np.zeros((scratch_rows, len(chunk)), np.uint32),
                                  flat, config.vlen, 0, 0, [],
                                  [images[seed] for seed in chunk], flat.copy()))
     results = Runner(program, shape, config).run(batches)
     return [results[seed] for seed in range(len(images))]
+
+
+def _memory(images: list[list[int]], size: int) -> np.ndarray:
+    """Images of `size` words in a batch's memory layout (address-major, see Batch). The
+    words go through a C array of 32-bit words, which converts a list of ints at nearly
+    twice numpy's speed and likewise refuses, with OverflowError, any int outside
+    0..2^32-1."""
+    words = array(_WORD_CODE)
+    for image in images:
+        words.extend(image)
+    by_image = np.frombuffer(words, dtype=np.uint32).reshape(len(images), size)
+    return np.ascontiguousarray(by_image.T).reshape(-1)
+
+
+_WORD_CODE = next(code for code in "IL" if array(code).itemsize == 4)
+"""The array type code of an unsigned 32-bit word on this platform."""
 
 
 def _images(memories: Sequence[Sequence[int]]) -> list[list[int]]:

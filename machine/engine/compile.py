@@ -177,12 +177,23 @@ def shape_of(program: Program, vlen: int) -> Shape:
                  widest * operations.most_reads * vlen, _repeats(program.bundles), operations)
 
 
-def bundle_key(bundle: Bundle) -> tuple[tuple[int, str, tuple[object, ...]], ...]:
+BundleKey = tuple[object, ...]
+
+
+def bundle_key(bundle: Bundle) -> BundleKey:
     """Equal for bundles with equal slots; plain tuples hash and compare far faster than
-    Bundles do."""
-    return tuple([(id(engine), slot.name, slot.args)
-                  for engine, slots in bundle.groups if engine is not _DEBUG
-                  for slot in slots])
+    Bundles do. The key is flat, each engine (by identity) followed by the names and
+    operands of its slots, since a tuple per slot costs more to build than the lookup
+    saves on an unrolled kernel. It reads back one way only (an engine is an int, a name
+    a str, operands a tuple), so equal keys mean equal slots."""
+    key: list[object] = []
+    for engine, slots in bundle.groups:
+        if engine is not _DEBUG:
+            key.append(id(engine))
+            for slot in slots:
+                key.append(slot.name)
+                key.append(slot.args)
+    return tuple(key)
 
 
 def _repeats(bundles: tuple[Bundle, ...]) -> bool:
@@ -244,7 +255,7 @@ class Compiler:
         self.shape = shape
         self.scratch_size = scratch_size
         self.length = len(shape.bundles)
-        self._bundles: dict[tuple[tuple[int, str, tuple[object, ...]], ...], list[Step]] = {}
+        self._bundles: dict[BundleKey, list[Step]] = {}
         self._blocks: dict[int, list[list[Step]]] = {}
         self.flats: dict[int, Flat] = {}
         """Each block's `flat` steps, by its first pc."""
@@ -270,9 +281,12 @@ class Compiler:
         """The steps of each bundle of the block."""
         found = self._blocks.get(block.start)
         if found is None:
-            found = self._blocks[block.start] = [
-                self._bundle(self.shape.bundles[pc], pc) if self.shape.counted[pc] else []
-                for pc in range(block.start, block.end)]
+            start, end = block.start, block.end
+            shape = self.shape
+            found = self._blocks[start] = [
+                self._bundle(bundle, pc) if costs else []
+                for pc, bundle, costs in zip(range(start, end), shape.bundles[start:end],
+                                             shape.counted[start:end], strict=True)]
         return found
 
     def _bundle(self, bundle: Bundle, pc: int) -> list[Step]:
@@ -285,6 +299,7 @@ class Compiler:
             key = bundle_key(bundle)
             steps = self._bundles.get(key)
             if steps is not None:
+                self._by_object[id(bundle)] = steps
                 return steps
         compiler = BundleCompiler(self, pc)
         steps = compiler.compile(bundle)
