@@ -114,6 +114,10 @@ class DebuggerScreen(Screen[frozenset[int]]):
     # --- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Begun before the widgets are made and mounted (about 0.1 s), not once they are:
+        # a session is then most often ready for the first frame, and the screen is drawn
+        # once rather than getting ready and then again.
+        self.prepare(self.test_index)
         yield Header()
         with Horizontal(id="debugger"):
             with Vertical(id="code-pane"):
@@ -135,7 +139,6 @@ class DebuggerScreen(Screen[frozenset[int]]):
         listing = self.query_one("#listing", CodeView)
         listing.mark(labels=defined_labels(self.text), breakpoints=self.breakpoints)
         listing.focus()
-        self.prepare(self.test_index)
 
     @work(thread=True, exclusive=True, group="debug-prepare", exit_on_error=False)
     def prepare(self, test_index: int) -> _Prepared:
