@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import io
 import statistics
 import subprocess
@@ -148,6 +149,11 @@ async def time_steps(name: str, text: str, steps: int, size: tuple[int, int]) ->
     started = time.perf_counter()
     program = parse_program(text, "kernel.vasm")
     parsed = time.perf_counter() - started
+    # Each size starts from a collected heap, as a player's one app does: otherwise the
+    # debugger's opening paid, by chance, for a collection (0.1 s) of what this process did
+    # before it (the apps of the benchmarks before, whose screens only a full collection
+    # frees, and this parse, left young since the first app set its start-up objects aside).
+    gc.collect()
     with tempfile.TemporaryDirectory() as home:
         app = VliwApp(GameContext(home=Path(home)))
         async with app.run_test(size=size) as pilot:

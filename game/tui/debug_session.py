@@ -70,7 +70,9 @@ class DebugSession:
     def __init__(self, program: Program, memory: Sequence[int], config: MachineConfig):
         self.program = program
         self.config = config
-        self._usage_of_bundle = program.per_bundle(self._bundle_usage)
+        self._usage_of_bundle: dict[int, tuple[int, ...]] = {}
+        """Slot counts by id of a bundle object, counted when a step first runs it: a table of
+        every bundle would cost a pass over the 150,000 of an unrolled kernel at the start."""
         # Checking and decoding a program is the costly part: do it once, reset by restoring.
         self.simulator = Simulator(program, memory, config, pausing=True)
         self.steps = 0
@@ -227,6 +229,10 @@ class DebugSession:
             if pc is None:
                 continue
             first_pc = pc if first_pc is None else first_pc
-            for i, count in enumerate(self._usage_of_bundle[pc]):
+            bundle = self.program.bundles[pc]
+            counts = self._usage_of_bundle.get(id(bundle))
+            if counts is None:
+                counts = self._usage_of_bundle[id(bundle)] = self._bundle_usage(bundle)
+            for i, count in enumerate(counts):
                 totals[i] += count
         return SlotUse(self.steps, record.cycle, record.counted, first_pc, tuple(totals))

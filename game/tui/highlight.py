@@ -79,6 +79,18 @@ _LABELS_RE = re.compile(rf"^[{SPACE}]*((?:{LABEL_RE.pattern}[{SPACE}]*)+)", re.M
 
 def defined_labels(text: str) -> frozenset[str]:
     """Names defined as labels anywhere in the text (the assembler's label pattern, at the
-    start of a line, one or several)."""
-    return frozenset(name for found in _LABELS_RE.finditer(text)
-                     for name in LABEL_RE.findall(found.group(1)))
+    start of a line, one or several).
+
+    Only lines with a colon can define one, and a generated kernel of 150,000 lines has a
+    handful: going from colon to colon looks at those lines alone, where matching the
+    pattern at every line start read all of the text (50 ms for the scalar starter).
+    """
+    names: set[str] = set()
+    colon = text.find(":")
+    while colon >= 0:
+        found = _LABELS_RE.match(text, text.rfind("\n", 0, colon) + 1)
+        if found is not None:
+            names.update(LABEL_RE.findall(found.group(1)))
+        line_end = text.find("\n", colon)
+        colon = text.find(":", line_end) if line_end >= 0 else -1
+    return frozenset(names)

@@ -87,7 +87,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         Binding("escape", "close", "Close", id="close"),
     ]
 
-    core: reactive[int] = reactive(0)
+    core: reactive[int] = reactive(0, init=False)
     busy: reactive[bool] = reactive(True)
     """True while a worker holds the session (preparing it, or a long run)."""
 
@@ -103,6 +103,7 @@ class DebuggerScreen(Screen[frozenset[int]]):
         self.breakpoints = breakpoints
         self.test_index = 0
         self._prepared: _Prepared | None = None
+        self._preparing: Worker[_Prepared] | None = None
         self._live: Timer | None = None
         self._stop_asked = False
 
@@ -114,6 +115,9 @@ class DebuggerScreen(Screen[frozenset[int]]):
     # --- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Begun before the widgets are made and mounted (about 0.1 s), not once they are:
+        # the session is then most often ready when they are (see on_mount).
+        self._preparing = self.prepare(self.test_index)
         yield Header()
         with Horizontal(id="debugger"):
             with Vertical(id="code-pane"):
@@ -135,7 +139,14 @@ class DebuggerScreen(Screen[frozenset[int]]):
         listing = self.query_one("#listing", CodeView)
         listing.mark(labels=defined_labels(self.text), breakpoints=self.breakpoints)
         listing.focus()
-        self.prepare(self.test_index)
+        preparing = self._preparing
+        if preparing is not None and preparing.state is WorkerState.SUCCESS:
+            # Taken now rather than when the worker's message comes: that one is queued
+            # behind the screen's first drawing, which would then show it getting ready and
+            # be drawn again at once.
+            self._prepared = preparing.result
+            self.busy = False
+            self._show_state()
 
     @work(thread=True, exclusive=True, group="debug-prepare", exit_on_error=False)
     def prepare(self, test_index: int) -> _Prepared:
@@ -297,6 +308,8 @@ class DebuggerScreen(Screen[frozenset[int]]):
         if event.state is WorkerState.ERROR:
             self.notify(f"internal error: {event.worker.error}", severity="error")
         elif group == "debug-prepare":
+            if event.worker.result is self._prepared:
+                return  # taken when the screen was mounted
             self._prepared = event.worker.result
         else:
             self._report_stop(event.worker.result)

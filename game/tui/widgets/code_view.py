@@ -78,7 +78,7 @@ class CodeView(ScrollView, can_focus=True):
         self._drawn.clear()
         self.lines = text.splitlines() or [""]
         self._number_width = len(str(len(self.lines)))
-        widest = max(len(line) for line in self.lines)
+        widest = max(map(len, self.lines))
         self.virtual_size = Size(self.gutter_width + widest + 1, len(self.lines))
         self.marks = LineMarks()
         self.cursor_line = 1
