@@ -79,12 +79,17 @@ class BottleneckScreen(Screen[None]):
             self.app.call_from_thread(self._show, analyse(self.program, self.config, executed),
                                       False)
 
+    def _view(self) -> BottleneckView | None:
+        """The view, or None once the screen is closing: a worker's answer may arrive after
+        the view is removed and before the screen itself is."""
+        views = self.query(BottleneckView) if self.is_attached else ()
+        return next(iter(views), None)
+
     def _say(self, text: str) -> None:
-        if self.is_attached:  # not closed meanwhile
-            self.query_one(BottleneckView).update(Text(text))
+        if (view := self._view()) is not None:
+            view.update(Text(text))
 
     def _show(self, bottleneck: Bottleneck, path_pending: bool) -> None:
         self.bottleneck = bottleneck
-        if not self.is_attached:
-            return  # closed while measuring
-        self.query_one(BottleneckView).show(bottleneck, path_pending=path_pending)
+        if (view := self._view()) is not None:
+            view.show(bottleneck, path_pending=path_pending)
