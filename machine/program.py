@@ -509,7 +509,7 @@ def _survey(program: Program) -> _Survey:
     """The survey, in bulk: an unrolled kernel has tens of thousands of distinct slots,
     and a Python loop over them costs more than running the kernel. Bundles are taken
     apart into their groups, the groups sorted by engine, and each engine's slots by
-    what the survey does with them (`_Category`), by C-level maps and comprehensions that
+    what the survey does with them (`_categories`), by C-level maps and comprehensions that
     do one thing per slot; Python's own loops run over engines and categories."""
     by_bundle = [bundle.groups for bundle, _ in program.working_uses]
     # No engine twice in a bundle: dict(groups) has an entry per distinct engine.
@@ -539,34 +539,24 @@ def _survey(program: Program) -> _Survey:
     return _Survey(operands, tuple(others), frozenset(gathered), widest, sound)
 
 
-@dataclass(frozen=True, eq=False)
-class _Category:
-    """What the survey does with the slots of an operation whose operands it gathers:
-    their arity, and how their operands name scratch (WORDS or VECTORS, the common cases,
-    or the whole shape). Operations alike share one (compared by identity: the slots of
-    each are picked out of an engine's in one pass)."""
+def _categories() -> dict[Engine, dict[str, OperandShape]]:
+    """What the survey does with the slots of each operation whose operands it gathers in
+    bulk, by engine and name (read from the table for each survey, so that every operation
+    in it counts): a shape standing for every operation alike, of the same arity and naming
+    scratch the same way (WORDS or VECTORS, the common cases), or its own shape. Operations
+    alike share that one object, so that the slots of each are picked out of an engine's
+    in one pass (equal shapes are the same object here)."""
+    shared: dict[tuple[int, str | OperandShape], OperandShape] = {}
 
-    arity: int
-    plain: str | None
-    """WORDS or VECTORS (`OperandShape.plain`), or None: the shape says."""
-    shape: OperandShape
-
-
-def _categories() -> dict[Engine, dict[str, _Category]]:
-    """The category of each operation whose operands the survey gathers in bulk, by engine
-    and name (read from the table for each survey, so that every operation in it counts)."""
-    shared: dict[tuple[int, str | OperandShape], _Category] = {}
-
-    def category(shape: OperandShape) -> _Category:
-        key = (shape.arity, shape.plain or shape)
-        return shared.setdefault(key, _Category(shape.arity, shape.plain, shape))
+    def category(shape: OperandShape) -> OperandShape:
+        return shared.setdefault((shape.arity, shape.plain or shape), shape)
 
     return {engine: {name: category(spec.shape) for name, spec in specs.items()
                      if spec.shape.addresses_only}
             for engine, specs in OPS.by_engine.items()}
 
 
-def _gather(slots: list[Slot], categories: dict[str, _Category], operands: _Operands,
+def _gather(slots: list[Slot], categories: dict[str, OperandShape], operands: _Operands,
             others: list[Slot]) -> set[str]:
     """Gather the operands of one engine's slots into `operands`, and the slots it cannot
     gather (an operation not gathered, a wrong operand count, an offset beside an operand
@@ -592,16 +582,16 @@ def _gather(slots: list[Slot], categories: dict[str, _Category], operands: _Oper
             operands.words += chain.from_iterable(args)
         elif category.plain is VECTORS:
             operands.vectors += chain.from_iterable(args)
-        elif not operands.add(args, category.shape):
+        elif not operands.add(args, category):
             # One by one: which slots have an operand that is not an int.
-            kept = [operands.add([slot.args], category.shape) for slot in these]
+            kept = [operands.add([slot.args], category) for slot in these]
             others += compress(these, map(not_, kept))
             picked = [slot.name for slot in compress(these, kept)]
         gathered.update(picked)
     return gathered
 
 
-_NO_CATEGORIES: dict[str, _Category] = {}
+_NO_CATEGORIES: dict[str, OperandShape] = {}
 
 
 def _bundle_problems(bundle: Bundle, config: MachineConfig,
