@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from operator import itemgetter
 
 from machine.isa import Engine
 from machine.program import Bundle, Program
@@ -35,13 +37,14 @@ def form_hash(form: str) -> str:
     return hashlib.sha256(form.encode("ascii")).hexdigest()
 
 
-def _bundle_texts(program: Program) -> list[bytes]:
+def _bundle_texts(program: Program) -> Iterator[bytes]:
     """Each bundle's canonical text. Each distinct bundle object is serialised once:
     unrolled kernels repeat the same bundles thousands of times, and the parsers share
     equal bundles."""
-    texts = dict.fromkeys(map(id, program.bundles), b"{}")  # debug slots alone: see below
+    texts = dict.fromkeys(map(id, map(itemgetter(0), program.bundle_uses)),
+                          b"{}")  # debug slots alone: see below
     texts.update((id(bundle), _canonical(bundle)) for bundle, _ in program.working_uses)
-    return list(map(texts.__getitem__, map(id, program.bundles)))
+    return map(texts.__getitem__, map(id, program.bundles))
 
 
 def _canonical(bundle: Bundle) -> bytes:

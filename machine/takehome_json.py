@@ -13,7 +13,9 @@ import copy
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any
 
 from machine.collector import collector_paused
@@ -139,6 +141,14 @@ def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
     Without a brace inside, no operand holds an object: every operand is plain JSON data
     as decoded, which is what `_slot` would make of it. (The caller sees to it that no
     list is nested more deeply than `_slot` takes.)"""
+    if len(raw) == 1:  # one engine with one slot, as the take-home's KernelBuilder writes
+        key, raw_slots = raw[0]
+        engine = _ENGINES.get(key)
+        if engine is not None and type(raw_slots) is list and len(raw_slots) == 1:
+            raw_slot = raw_slots[0]
+            if type(raw_slot) is list and raw_slot and type(raw_slot[0]) is str:
+                return Bundle.quick(
+                    ((engine, (Slot.quick(engine, raw_slot[0], tuple(raw_slot[1:])),)),))
     groups = []
     for key, raw_slots in raw:
         engine = _ENGINES.get(key)
@@ -152,7 +162,7 @@ def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
         groups.append((engine, tuple(slots)))
     if len(groups) > 1 and len({engine for engine, _ in groups}) < len(groups):
         return None
-    return Bundle(tuple(groups))
+    return Bundle.quick(tuple(groups))
 
 
 _SHALLOW = 64
@@ -163,50 +173,57 @@ _DUMP_SEPARATORS = ("}, {", "},{")
 the compact one."""
 
 
-def _as_dumped(text: str) -> tuple[list[str], dict[str, Any]] | None:
-    """The bundles' texts in order and each distinct one decoded, when the text is laid out
+def _as_dumped(text: str) -> tuple[list[str], Counter[str], list[Any]] | None:
+    """The bundles' texts in order (each without its braces), how often each distinct one
+    comes, and each distinct one decoded (in order of first use), when the text is laid out
     as `json.dump(instrs, f)` writes it (with either of its separators); None otherwise.
 
     This reads a take-home export at C speed: the text is cut where one bundle ends and the
-    next begins, and each distinct piece is then proved a whole JSON object, with no brace
-    inside (`_flat_bundle` relies on it), by the strict decoder. The pieces joined again
-    are the text, so when each is a whole object the text is exactly the list of them; a
-    piece cut wrongly (a string holding the separator) is no whole object, and the answer
-    is None, never a wrong program."""
+    next begins, and the distinct pieces, each in its braces again, are decoded together as
+    one JSON list by the strict decoder. With no brace inside any piece (`_flat_bundle`
+    relies on it), that list holds as many objects as pieces only when each object is
+    exactly one piece: an object begins at a piece's brace and, a string swallowing a brace
+    aside, ends at the same piece's. The pieces joined again are the text, so the text is
+    exactly the list of them; a piece cut wrongly (a string holding the separator) makes
+    fewer objects, and the answer is None, never a wrong program."""
     body = text.strip(_JSON_BLANKS)
     if not (body.startswith("[{") and body.endswith("}]")):
         return None
     separator = next((s for s in _DUMP_SEPARATORS if s in body), _DUMP_SEPARATORS[0])
-    pieces = [f"{{{piece}}}" for piece in body[2:-2].split(separator)]
-    scan = strict_decoder().scan_once
-    decoded: dict[str, Any] = {}
-    for piece in dict.fromkeys(pieces):
-        if piece.count("{") != 1 or piece.count("}") != 1:
-            return None  # an object inside a bundle, or a brace in a string: read it the long way
-        try:
-            value, end = scan(piece, 0)
-        except (StopIteration, ValueError, RecursionError):
-            return None
-        if end != len(piece):
-            return None
-        decoded[piece] = value
-    return pieces, decoded
+    pieces = body[2:-2].split(separator)
+    uses = Counter(pieces)
+    distinct = list(uses)
+    joined = "[{" + "},{".join(distinct) + "}]"
+    if joined.count("{") != len(distinct) or joined.count("}") != len(distinct):
+        return None  # an object inside a bundle, or a brace in a string: read it the long way
+    # No more '[' than _SHALLOW in a piece: no list nested more deeply, so none that `_slot`
+    # refuses.
+    if max(map(str.count, distinct, repeat("["))) > _SHALLOW:
+        return None
+    try:
+        values = strict_decoder().decode(joined)
+    except (ValueError, RecursionError):
+        return None
+    if len(values) != len(distinct):
+        return None
+    return pieces, uses, values
 
 
-def _program_of_distinct(pieces: list[str], decoded: dict[str, Any],
+def _program_of_distinct(pieces: list[str], uses: Counter[str], decoded: list[Any],
                          path: str | None) -> Program | None:
     """The program when every distinct bundle is sound, each built once; None when one has a
-    problem (the bundle-by-bundle reading then locates it at each of its places)."""
+    problem (the bundle-by-bundle reading then locates it at each of its places). The
+    pieces were counted at C speed, so the program need not count its bundles again."""
     problems = _Collector(path)
     built: dict[str, Bundle | None] = {}
-    for piece, raw in decoded.items():
-        # No more '[' than _SHALLOW: no list nested more deeply, so none that `_slot` refuses.
-        bundle = _flat_bundle(raw) if piece.count("[") <= _SHALLOW else None
+    for piece, raw in zip(uses, decoded, strict=True):
+        bundle = _flat_bundle(raw)
         built[piece] = bundle if bundle is not None else _bundle(0, raw, problems)
     if problems.problems:
         return None
-    return Program(tuple([built[piece] for piece in pieces]),  # type: ignore[misc]
-                   source=SourceMap(path, (), ()))
+    counted = tuple(zip(built.values(), uses.values(), strict=True))
+    return Program.counted(tuple(map(built.__getitem__, pieces)),  # type: ignore[arg-type]
+                           counted, SourceMap(path, (), ()))  # type: ignore[arg-type]
 
 
 _JSON_BLANKS = " \t\n\r"
