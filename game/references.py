@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from game.inputs import layout
 from machine.isa import WORD_MASK
 from machine.program import Program, check
-from machine.vasm import parse
 
 # numpy and the engine are imported when a reference runs, not when a pack is loaded (the
 # pack schema imports this module for the built-ins' names): listing or loading packs stays cheap.
@@ -264,6 +263,8 @@ def reference_program(puzzle: Puzzle) -> Program:
 
 @lru_cache(maxsize=32)
 def _parse(text: str, vlen: int) -> Program:
+    from machine.vasm import parse  # the assembler: only for a pack's reference program
+
     return parse(text, None, vlen)
 
 

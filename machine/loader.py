@@ -16,7 +16,6 @@ from machine.files import InputFileError, read_capped
 from machine.program import Problem, Program, ProgramError
 from machine.simulator import check_memory
 from machine.takehome_json import decode_json_text, describe, program_from_json_text
-from machine.vasm import parse
 
 MAX_PROGRAM_BYTES = 32 * 1024 * 1024
 """Largest program file read (the full-size scalar baseline in .vasm is about 4 MB)."""
@@ -80,6 +79,8 @@ def parse_program(text: str, path: str | None = None, vlen: int = 8) -> Program:
     if is_json_program(text):  # no .vasm line begins with '['
         raise ProgramError([Problem("looks like a take-home JSON program (it begins with '['), "
                                     "but its name says .vasm; name it .json", path=path)])
+    from machine.vasm import parse  # the assembler: not imported to read a take-home export
+
     return parse(text, path, vlen)
 
 

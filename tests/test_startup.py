@@ -181,3 +181,15 @@ def test_the_vliw_script_asks_numpy_for_one_blas_thread_unless_told(given: str |
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == seen
+
+
+def test_checking_a_takehome_export_imports_no_assembler(tmp_path: Path) -> None:
+    """A take-home JSON export on a puzzle whose reference is built in needs no `.vasm`
+    reader: the assembler is imported when a `.vasm` text is parsed."""
+    export = tmp_path / "kernel.json"
+    done = subprocess.run([sys.executable, "-m", "game", "convert", str(PACKED), str(export)],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    loaded = modules_loaded("check", str(export), "--puzzle", "takehome/tree-kernel")
+    assert "game.cli.check_command" in loaded
+    assert under(loaded, ("machine.vasm",)) == []
