@@ -168,15 +168,16 @@ def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
 _SHALLOW = 64
 """Lists nested up to this deep are read the short way; deeper ones go through `_slot`,
 whose copy refuses a value too deep for the interpreter's stack."""
-_DUMP_SEPARATORS = ("}, {", "},{")
-"""Between two bundles as `json.dump` writes a list of them: its default separator, and
-the compact one."""
+_DUMP_SEPARATORS = ("}, {", "},{", "},\n{")
+"""Between two bundles as `json.dump` writes a list of them (its default separator, and
+the compact one), and as `vliw convert` writes them, one a line (`program_to_json_text`)."""
 
 
 def _as_dumped(text: str) -> tuple[list[str], Counter[str], list[Any]] | None:
     """The bundles' texts in order (each without its braces), how often each distinct one
     comes, and each distinct one decoded (in order of first use), when the text is laid out
-    as `json.dump(instrs, f)` writes it (with either of its separators); None otherwise.
+    as `json.dump(instrs, f)` writes it (with either of its separators) or as `vliw convert`
+    writes it; None otherwise.
 
     This reads a take-home export at C speed: the text is cut where one bundle ends and the
     next begins, and the distinct pieces, each in its braces again, are decoded together as
@@ -187,10 +188,13 @@ def _as_dumped(text: str) -> tuple[list[str], Counter[str], list[Any]] | None:
     exactly the list of them; a piece cut wrongly (a string holding the separator) makes
     fewer objects, and the answer is None, never a wrong program."""
     body = text.strip(_JSON_BLANKS)
-    if not (body.startswith("[{") and body.endswith("}]")):
+    if not (body.startswith("[") and body.endswith("]")):
+        return None
+    body = body[1:-1].strip(_JSON_BLANKS)
+    if not (body.startswith("{") and body.endswith("}")):
         return None
     separator = next((s for s in _DUMP_SEPARATORS if s in body), _DUMP_SEPARATORS[0])
-    pieces = body[2:-2].split(separator)
+    pieces = body[1:-1].split(separator)
     uses = Counter(pieces)
     distinct = list(uses)
     joined = "[{" + "},{".join(distinct) + "}]"
