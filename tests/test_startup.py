@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import importlib
 import inspect
 import json
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from game.cli import build_parser
+from game.cli import COMMAND_GROUPS, build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKED = ROOT / "solutions/takehome/tree-kernel/lockstep.vasm"
@@ -193,3 +194,58 @@ def test_checking_a_takehome_export_imports_no_assembler(tmp_path: Path) -> None
     loaded = modules_loaded("check", str(export), "--puzzle", "takehome/tree-kernel")
     assert "game.cli.check_command" in loaded
     assert under(loaded, ("machine.vasm",)) == []
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next(action.choices for action in parser._actions
+                if isinstance(action, argparse._SubParsersAction))
+
+
+@pytest.mark.parametrize(("module", "commands"), COMMAND_GROUPS,
+                         ids=[module for module, _ in COMMAND_GROUPS])
+def test_each_command_group_adds_the_commands_the_table_says(module: str,
+                                                             commands: tuple[str, ...]) -> None:
+    """The command line registers only the group of the command it runs, found by this
+    table: a command missing from it could not run, one in the wrong group would fail."""
+    parser = argparse.ArgumentParser(prog="vliw")
+    importlib.import_module(module).register(parser.add_subparsers(dest="command"))
+    assert tuple(subcommands(parser)) == commands
+
+
+@pytest.mark.parametrize("command", [c for _, group in COMMAND_GROUPS for c in group])
+def test_a_command_alone_parses_as_in_the_whole_parser(command: str) -> None:
+    whole = subcommands(build_parser())[command]
+    alone = build_parser(command)
+    assert list(subcommands(alone)) == [c for _, group in COMMAND_GROUPS for c in group
+                                        if command in group]
+    assert subcommands(alone)[command].format_help() == whole.format_help()
+
+
+CHECK_ALONE = """
+import contextlib, io, json, sys
+from game.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+assert code == 0, code
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_command_declares_no_other_commands_arguments() -> None:
+    done = subprocess.run([sys.executable, "-c", CHECK_ALONE, "check", str(PACKED)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout))
+    others = [module for module, commands in COMMAND_GROUPS if "check" not in commands]
+    assert "game.cli.check_args" in loaded
+    assert sorted(loaded & set(others)) == []
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["chek", "x.vasm"]])
+def test_help_and_an_unknown_command_list_every_command(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) if argv else contextlib.nullcontext():
+        main(argv)
+    shown = capsys.readouterr()
+    for _, commands in COMMAND_GROUPS:
+        for command in commands:
+            assert command in shown.out + shown.err

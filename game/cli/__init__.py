@@ -9,54 +9,57 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import MutableMapping, Sequence
 
-from game.cli import (
-    board_args,
-    check_args,
-    hist_args,
-    machine_args,
-    pack_args,
-    play_command,
-    serve_command,
-    trace_args,
-)
 from game.cli.common import EXIT_INVALID, CliError, describe_os_error, escape_unencodable_output
 
-COMMAND_GROUPS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    check_args.register,
-    pack_args.register,
-    machine_args.register,
-    trace_args.register,
-    play_command.register,
-    serve_command.register,
-    hist_args.register,
-    board_args.register,
+COMMAND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("game.cli.check_args", ("check",)),
+    ("game.cli.pack_args", ("pack", "puzzle")),
+    ("game.cli.machine_args", ("run", "fmt", "convert")),
+    ("game.cli.trace_args", ("trace",)),
+    ("game.cli.play_command", ("play",)),
+    ("game.cli.serve_command", ("serve",)),
+    ("game.cli.hist_args", ("hist",)),
+    ("game.cli.board_args", ("board",)),
 )
-"""Each adds a command group to the parser, in help order.
+"""Each module adds a command group to the parser (its `register`), in help order, with
+the commands it adds.
 
-Every command builds the whole parser, so these modules import only what
-declaring arguments needs: each command's function (`set_defaults(func=...)`)
-imports its work in its body, when that command runs.
+These modules import only what declaring arguments needs: each command's function
+(`set_defaults(func=...)`) imports its work in its body, when that command runs.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given the command about to run, the parser of its
+    group alone, so that a command pays for declaring its own arguments only (help, an
+    unknown command and a bare `vliw` get every command)."""
     parser = argparse.ArgumentParser(
         prog="vliw",
         description="A programming puzzle game on a cycle-exact VLIW SIMD machine.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in COMMAND_GROUPS:
-        register(subparsers)
+    for module, commands in COMMAND_GROUPS:
+        if command is None or command in commands:
+            importlib.import_module(module).register(subparsers)
     return parser
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command the arguments name, when they begin with one (the top level takes no
+    option but help)."""
+    first = argv[0] if argv else None
+    return first if any(first in commands for _, commands in COMMAND_GROUPS) else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     escape_unencodable_output()
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_named_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
