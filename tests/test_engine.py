@@ -478,3 +478,27 @@ def test_every_operation_of_the_op_table_has_a_batched_form() -> None:
         args = tuple(0 if kind is not Kind.ANY else "x" for kind in spec.operands)
         program = Program((Bundle.of(Slot(spec.engine, spec.name, args)),))
         shape_of(program, TAKEHOME.vlen)  # raises Unsupported for an unknown operation
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**64).map(lambda seed: random_case(Random(seed))),
+       st.integers(0, 12))
+def test_a_block_ends_after_its_first_control_bundle_and_counts_its_cycles(
+        case: Case, start: int) -> None:
+    # make_block finds both at C speed; held here against the plain walk it replaced.
+    program, _, config = case
+    shape = shape_of(program, config.vlen)
+    start = min(start, len(program.bundles))
+    block = compiling.make_block(shape, start)
+    end = start
+    while end < len(program.bundles):
+        end += 1
+        if shape.ends_block[end - 1]:
+            break
+    counted = [0]
+    for costs in shape.counted[start:end]:
+        counted.append(counted[-1] + int(costs))
+    assert (block.start, block.end) == (start, end)
+    assert block.counted_before == tuple(counted)
+    assert all(type(count) is int for count in block.counted_before)
+    assert block.has_control == (end > start and shape.ends_block[end - 1])
