@@ -75,18 +75,15 @@ def _per_bundle(program: Program) -> tuple[NDArray[np.int64], NDArray[np.bool_]]
     """(slots per engine, costs a cycle) of each bundle, rows parallel to `program.bundles`;
     worked out once per distinct bundle (an unrolled kernel repeats a few)."""
     engine_index = {engine: i for i, engine in enumerate(ENGINES)}
-    index_of: dict[int, int] = {}
     rows, costs = [], []
     for bundle, _ in program.bundle_uses:
         counts = [0] * len(ENGINES)
         for engine, slots in bundle.groups:
             if engine in engine_index:
                 counts[engine_index[engine]] += len(slots)
-        index_of[id(bundle)] = len(rows)
         rows.append(counts)
         costs.append(bundle.costs_cycle)
-    order = np.fromiter((index_of[id(bundle)] for bundle in program.bundles), dtype=np.int64,
-                        count=len(program.bundles))
+    order = np.array(program.bundle_order, dtype=np.int64)
     table = np.array(rows, dtype=np.int64).reshape(-1, len(ENGINES))
     return table[order], np.array(costs, dtype=bool)[order] if costs else np.zeros(0, bool)
 

@@ -41,10 +41,10 @@ def _bundle_texts(program: Program) -> Iterator[bytes]:
     """Each bundle's canonical text. Each distinct bundle object is serialised once:
     unrolled kernels repeat the same bundles thousands of times, and the parsers share
     equal bundles."""
-    texts = dict.fromkeys(map(id, map(itemgetter(0), program.bundle_uses)),
-                          b"{}")  # debug slots alone: see below
-    texts.update((id(bundle), _canonical(bundle)) for bundle, _ in program.working_uses)
-    return map(texts.__getitem__, map(id, program.bundles))
+    working = set(map(id, map(itemgetter(0), program.working_uses)))
+    texts = [_canonical(bundle) if id(bundle) in working else b"{}"  # debug slots alone
+             for bundle, _ in program.bundle_uses]
+    return map(texts.__getitem__, program.bundle_order)
 
 
 def _canonical(bundle: Bundle) -> bytes:

@@ -217,13 +217,14 @@ class Program:
 
     @classmethod
     def counted(cls, bundles: tuple[Bundle, ...], uses: tuple[tuple[Bundle, int], ...],
-                source: SourceMap | None = None) -> Program:
-        """A program whose reader has counted its bundles already (`uses` as `bundle_uses`
-        gives them: each bundle object once, in order of first use): the JSON reader counts
-        its texts at C speed, where counting the objects again costs a take-home export of
-        200,000 bundles tens of milliseconds."""
+                order: tuple[int, ...], source: SourceMap | None = None) -> Program:
+        """A program whose reader has counted its bundles already, `uses` and `order` as
+        `bundle_uses` and `bundle_order` give them: the JSON reader counts its texts at C
+        speed, where going over the objects again costs a take-home export of 200,000
+        bundles tens of milliseconds."""
         program = cls(bundles, source=source)
-        vars(program)["bundle_uses"] = uses  # what the cached property would work out
+        vars(program)["bundle_uses"] = uses  # what the cached properties would work out
+        vars(program)["bundle_order"] = order
         return program
 
     def __len__(self) -> int:
@@ -249,12 +250,19 @@ class Program:
         distinct = dict(zip(map(id, self.bundles), self.bundles, strict=True))
         return tuple(zip(distinct.values(), uses.values(), strict=True))  # both in first use order
 
+    @cached_property
+    def bundle_order(self) -> tuple[int, ...]:
+        """For each bundle, the index of its object in `bundle_uses`: what is worked out
+        once per distinct bundle is spread over the program by indexing, at C speed."""
+        index = {id(bundle): i for i, (bundle, _) in enumerate(self.bundle_uses)}
+        return tuple(map(index.__getitem__, map(id, self.bundles)))
+
     def per_bundle(self, work: Callable[[Bundle], _T]) -> list[_T]:
         """`[work(bundle) for bundle in self.bundles]`, `work` done once per distinct bundle
         object: what is worked out of a bundle alone then costs what the few hundred
         distinct ones cost, not the 150,000 places of an unrolled kernel."""
-        done = {id(bundle): work(bundle) for bundle, _ in self.bundle_uses}
-        return list(map(done.__getitem__, map(id, self.bundles)))
+        done = [work(bundle) for bundle, _ in self.bundle_uses]
+        return list(map(done.__getitem__, self.bundle_order))
 
     @cached_property
     def working_uses(self) -> tuple[tuple[Bundle, int], ...]:

@@ -225,9 +225,12 @@ def _program_of_distinct(pieces: list[str], uses: Counter[str], decoded: list[An
         built[piece] = bundle if bundle is not None else _bundle(0, raw, problems)
     if problems.problems:
         return None
-    counted = tuple(zip(built.values(), uses.values(), strict=True))
-    return Program.counted(tuple(map(built.__getitem__, pieces)),  # type: ignore[arg-type]
-                           counted, SourceMap(path, (), ()))  # type: ignore[arg-type]
+    distinct = list(built.values())
+    index = {piece: i for i, piece in enumerate(built)}
+    order = tuple(map(index.__getitem__, pieces))
+    return Program.counted(tuple(map(distinct.__getitem__, order)),  # type: ignore[arg-type]
+                           tuple(zip(distinct, uses.values(), strict=True)),  # type: ignore[arg-type]
+                           order, SourceMap(path, (), ()))
 
 
 _JSON_BLANKS = " \t\n\r"

@@ -135,9 +135,10 @@ def test_json_text_in_any_layout_is_the_program_of_its_values(
     if indent is None and data:
         assert program.bundles[len(data)] is program.bundles[0]
     # The reader may count the bundles itself: the count is the one the program makes.
-    counted_again = Program(program.bundles).bundle_uses
+    again = Program(program.bundles)
     assert [(id(bundle), uses) for bundle, uses in program.bundle_uses] == [
-        (id(bundle), uses) for bundle, uses in counted_again]
+        (id(bundle), uses) for bundle, uses in again.bundle_uses]
+    assert program.bundle_order == again.bundle_order
 
 
 @pytest.mark.parametrize(
@@ -206,6 +207,7 @@ def test_a_takehome_export_is_read_by_its_cut_alone(monkeypatch: pytest.MonkeyPa
         assert program == program_from_json(data)
         assert program.bundles[3] is program.bundles[0]
         assert [uses for _, uses in program.bundle_uses] == [2, 1, 1, 1, 1, 1, 1]
+        assert program.bundle_order == (0, 1, 2, 0, 3, 4, 5, 6)
         assert program_to_json(program) == data
 
 
