@@ -599,7 +599,9 @@ def _gather(slots: list[Slot], categories: dict[str, OperandShape], operands: _O
     that is not an int) into `others`; the names of the operations gathered."""
     names = [slot.name for slot in slots]
     found = list(map(categories.get, names))
-    kinds = set(found)
+    # The distinct categories by identity (equal shapes are one object, see _categories):
+    # a set of them would hash each slot's shape field by field.
+    kinds = dict(zip(map(id, found), found, strict=True)).values()
     gathered: set[str] = set()
     for category in kinds:
         chosen = None if len(kinds) == 1 else list(map(is_, found, repeat(category)))

@@ -113,6 +113,24 @@ def test_bundles_slots_and_continuation_lines() -> None:
     assert program.source.bundle_lines == (1, 5)
 
 
+def test_a_repeated_bundle_of_several_lines_is_one_object_placed_at_each_of_its_lines() -> None:
+    # Unrolled kernels repeat their `||` bundles: one object, so that validation and the
+    # engine work once per distinct bundle, while each place keeps its own lines.
+    text = ("    const 1, 2 || add 3, 4, 5\n"
+            " || vadd 8, 8, 8\n")
+    program = parse(text + "    halt\n" + "# between\n" + text)
+    first, _, again = program.bundles
+    assert again is first
+    assert program.source is not None
+    assert program.source.slot_positions[0] == ((1, 5), (1, 19), (2, 5))
+    assert program.source.slot_positions[2] == ((5, 5), (5, 19), (6, 5))
+    assert program.source.bundle_lines == (1, 3, 5)
+    # A different bundle of the same lines in another order is its own object.
+    other = parse(" const 1, 2\n || vadd 8, 8, 8\n const 1, 2 || vadd 8, 8, 8\n")
+    assert other.bundles[0] == other.bundles[1]
+    assert len(other.bundle_uses) == 2
+
+
 def test_empty_engines_and_empty_bundles() -> None:
     program = parse("    nop\n    nop alu\n    nop flow || const 1, 2\n    nop debug\n")
     assert program.bundles[0] == Bundle(())

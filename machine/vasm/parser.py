@@ -236,6 +236,9 @@ class _Assembler:
         positions: list[Positions] = []
         built: dict[str | Code, tuple[Bundle, tuple[int, ...]]] = {}
         """The bundle of each distinct one-line bundle, and its slots' columns."""
+        built_lines: dict[tuple[str | Code, ...], tuple[Bundle, tuple[tuple[int, int], ...]]] = {}
+        """The bundle of each distinct bundle of several lines (`||`), and its slots' places
+        as (which of its lines, column)."""
         add_bundle, add_positions = bundles.append, positions.append
         for number, item in zip(self.bundle_lines, self.bundles, strict=True):
             if type(item) is not list:  # one line: most bundles, and most are repeats
@@ -249,9 +252,19 @@ class _Assembler:
                 columns = same[1]
                 add_positions(((number, columns[0]),) if len(columns) == 1
                               else tuple([(number, column) for column in columns]))
-            elif (done := self.build(item)) is not None:
-                add_bundle(done[0])
-                add_positions(done[1])
+            else:  # a bundle of several lines: unrolled kernels repeat these too
+                texts = tuple([line for _, line in item])
+                shared = built_lines.get(texts)
+                if shared is None:
+                    done = self.build(item)
+                    if done is None:
+                        continue
+                    line_of = {number: index for index, (number, _) in enumerate(item)}
+                    shared = built_lines[texts] = (
+                        done[0], tuple([(line_of[at], column) for at, column in done[1]]))
+                numbers = [at for at, _ in item]
+                add_bundle(shared[0])
+                add_positions(tuple([(numbers[index], column) for index, column in shared[1]]))
         if self.problems:
             self.fail()
         annotations = canonical_annotations(self.annotations, len(symbols), len(bundles),
