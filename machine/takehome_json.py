@@ -141,14 +141,6 @@ def _flat_bundle(raw: ObjectPairs) -> Bundle | None:
     Without a brace inside, no operand holds an object: every operand is plain JSON data
     as decoded, which is what `_slot` would make of it. (The caller sees to it that no
     list is nested more deeply than `_slot` takes.)"""
-    if len(raw) == 1:  # one engine with one slot, as the take-home's KernelBuilder writes
-        key, raw_slots = raw[0]
-        engine = _ENGINES.get(key)
-        if engine is not None and type(raw_slots) is list and len(raw_slots) == 1:
-            raw_slot = raw_slots[0]
-            if type(raw_slot) is list and raw_slot and type(raw_slot[0]) is str:
-                return Bundle.quick(
-                    ((engine, (Slot.quick(engine, raw_slot[0], tuple(raw_slot[1:])),)),))
     groups = []
     for key, raw_slots in raw:
         engine = _ENGINES.get(key)
