@@ -20,11 +20,11 @@ the same `PlacedRegion`s for every test.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from game.draws import draw_ints
+from game.draws import draw_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,8 +59,9 @@ def test_plan(puzzle: Puzzle, extra: Sequence[int],
 def test_inputs(puzzle: Puzzle, plan: Sequence[PlannedTest]) -> list[NDArray[np.uint32]]:
     """The input image of every planned test."""
     cases = {case.name: case for case in puzzle.cases}
-    return [case_memory(puzzle, cases[test.case]) if test.case is not None
-            else seed_image(puzzle, test.seed) for test in plan]
+    placed = layout(puzzle)
+    return [_image(puzzle, placed, test.seed, None if test.case is None else cases[test.case])
+            for test in plan]
 
 
 
@@ -115,37 +116,38 @@ def seed_image(puzzle: Puzzle, seed: int) -> NDArray[np.uint32]:
     A uint32 array: four bytes a word, where a list of ints costs about forty, so that
     the images of a validation's tests (`MAX_TEST_WORDS` words in all) stay small.
     """
-    return _image(puzzle, random.Random(seed), {})
+    return _image(puzzle, layout(puzzle), seed, None)
 
 
 def case_memory(puzzle: Puzzle, case: TestCase) -> NDArray[np.uint32]:
     """The input image of a fixed test case: its seed's image with the case's regions
     given word by word (`words`) or remade by a named generator (`fill`)."""
-    return _image(puzzle, random.Random(case.seed), {**case.words, **case.fill})
+    return _image(puzzle, layout(puzzle), case.seed, case)
 
 
-def _image(puzzle: Puzzle, rng: random.Random,
-           given: Mapping[str, Sequence[int] | str]) -> NDArray[np.uint32]:
+def _image(puzzle: Puzzle, placed: tuple[PlacedRegion, ...], seed: int,
+           case: TestCase | None) -> NDArray[np.uint32]:
     import numpy as np
 
-    placed = {region.name: region for region in layout(puzzle)}
-    memory = np.zeros(sum(region.length for region in puzzle.memory), dtype=np.uint32)
-    for region in puzzle.memory:
-        at = placed[region.name]
+    rng = random.Random(seed)
+    given: dict[str, Sequence[int] | str] = {} if case is None else {**case.words, **case.fill}
+    memory = np.zeros(placed[-1].stop if placed else 0, dtype=np.uint32)
+    by_name = {region.name: region for region in placed}
+    for region, at in zip(puzzle.memory, placed, strict=True):
         if region.kind == "words":
             memory[at.start:at.stop] = region.values
         elif region.kind == "random":
             # Drawn even when a case replaces them, so that the regions after it hold
             # what the case's seed gives them.
-            drawn = draw_ints(rng, region.min, region.max, region.count)
+            drawn = draw_words(rng, region.min, region.max, region.count)
             choice = given.get(region.name)
-            words = drawn if choice is None else (
-                choice if not isinstance(choice, str) else fill_words(choice, drawn, region))
-            memory[at.start:at.stop] = words
+            memory[at.start:at.stop] = drawn if choice is None else (
+                choice if not isinstance(choice, str)
+                else fill_words(choice, drawn.tolist(), region))
         elif region.kind == "address":
-            memory[at.start] = placed[region.of].start
+            memory[at.start] = by_name[region.of].start
         elif region.kind == "length":
-            memory[at.start] = placed[region.of].length
+            memory[at.start] = by_name[region.of].length
     return memory
 
 

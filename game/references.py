@@ -63,8 +63,9 @@ class ReferenceFailure(Exception):
 class Builtin:
     name: str
     summary: str
-    compute: Callable[[Sequence[Sequence[int]]], list[list[int]]]
-    """Input images -> expected final images, all at once; raises ReferenceFailure."""
+    compute: Callable[[Sequence[Sequence[int]]], list[NDArray[np.uint32]]]
+    """Input images -> expected final images (uint32 arrays), all at once; raises
+    ReferenceFailure."""
 
 
 # --- the tree kernel (spec/tree-kernel.md) ------------------------------------
@@ -164,7 +165,13 @@ def tree_kernel(memory: Sequence[int]) -> list[int]:
 
 
 def tree_kernels(memories: Sequence[Sequence[int]]) -> list[list[int]]:
-    """The final images after `rounds` rounds of every walker; indices are updated too.
+    """The final images after `rounds` rounds of every walker (see `tree_kernel_images`)."""
+    return [final.tolist() for final in tree_kernel_images(memories)]
+
+
+def tree_kernel_images(memories: Sequence[Sequence[int]]) -> list[NDArray[np.uint32]]:
+    """The final images, as uint32 arrays, after `rounds` rounds of every walker; indices
+    are updated too.
 
     All walkers move at once (numpy), which is the same as one after another
     while each has its own index and value words; and the images that share a
@@ -176,7 +183,7 @@ def tree_kernels(memories: Sequence[Sequence[int]]) -> list[list[int]]:
     """
     import numpy as np
 
-    finals: list[list[int]] = [[] for _ in memories]
+    finals: list[NDArray[np.uint32]] = [np.zeros(0, np.uint32)] * len(memories)
     alike: dict[tuple[tuple[int, ...], int], list[int]] = {}
     for number, memory in enumerate(memories):
         alike.setdefault((_tree_header(memory), len(memory)), []).append(number)
@@ -185,7 +192,7 @@ def tree_kernels(memories: Sequence[Sequence[int]]) -> list[list[int]]:
         together = _group_size(batch, indices_p, values_p) >= batch
         for rows in [numbers] if together else [[number] for number in numbers]:
             images = np.array([memories[number] for number in rows], dtype=np.uint32)
-            for number, final in zip(rows, _walk(images, header).tolist(), strict=True):
+            for number, final in zip(rows, _walk(images, header), strict=True):
                 finals[number] = final
     return finals
 
@@ -223,7 +230,7 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({
     "tree-kernel": Builtin(
         "tree-kernel",
         "the take-home's tree traversal: header words 0..6, then forest, indices, values",
-        tree_kernels,
+        tree_kernel_images,
     ),
 })
 
@@ -232,17 +239,28 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({
 
 
 def expected_memories(puzzle: Puzzle, inputs: Sequence[Sequence[int]]) -> list[list[int]]:
-    """The expected final image for each input image."""
+    """The expected final image for each input image, as a list of ints."""
+    return [final.tolist() for final in expected_images(puzzle, inputs)]
+
+
+def expected_images(puzzle: Puzzle, inputs: Sequence[Sequence[int]]
+                    ) -> list[NDArray[np.uint32]]:
+    """The expected final image for each input image, as a uint32 array (what scoring
+    compares a run's final memory with, without an int object a word)."""
+    import numpy as np
+
     reference = puzzle.reference
     if reference.builtin is not None:
         return BUILTINS[reference.builtin].compute(inputs)
     if reference.expected is not None:
         return [_with_expected(puzzle, memory) for memory in inputs]
-    return _run_reference_program(puzzle, inputs)
+    return [np.asarray(final, dtype=np.uint32) for final in _run_reference_program(puzzle, inputs)]
 
 
-def _with_expected(puzzle: Puzzle, memory: Sequence[int]) -> list[int]:
-    final = list(memory)
+def _with_expected(puzzle: Puzzle, memory: Sequence[int]) -> NDArray[np.uint32]:
+    import numpy as np
+
+    final = np.array(memory, dtype=np.uint32)
     expected = puzzle.reference.expected or {}
     for region in layout(puzzle):
         if region.name in expected:
@@ -268,7 +286,8 @@ def _parse(text: str, vlen: int) -> Program:
     return parse(text, None, vlen)
 
 
-def _run_reference_program(puzzle: Puzzle, inputs: Sequence[Sequence[int]]) -> list[list[int]]:
+def _run_reference_program(puzzle: Puzzle, inputs: Sequence[Sequence[int]]
+                           ) -> list[Sequence[int]]:
     from game.runs import run_all
 
     program = reference_program(puzzle)

@@ -53,7 +53,7 @@ from game.inputs import (
     test_inputs,
     test_plan,
 )
-from game.references import ReferenceFailure, expected_memories
+from game.references import ReferenceFailure, expected_images
 from machine.config import MachineConfig
 from machine.identity import content_hash
 from machine.loader import load_program
@@ -61,6 +61,9 @@ from machine.program import Program, ProgramError
 from machine.simulator import Fault
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from game.catalog import PuzzleEntry
     from game.pack import Puzzle
 
@@ -348,7 +351,7 @@ def _run_tests(puzzle: Puzzle, program: Program,
     if not plan:
         return ()
     inputs = test_inputs(puzzle, plan)
-    expected = expected_memories(puzzle, inputs)
+    expected = expected_images(puzzle, inputs)
     from game.runs import run_all  # the engine and numpy: only when something runs
 
     results = run_all(program, inputs, puzzle.machine_config())
@@ -358,13 +361,12 @@ def _run_tests(puzzle: Puzzle, program: Program,
 
 
 def _test_result(test: PlannedTest, cycles: int, fault: Fault | None, actual: Sequence[int],
-                 expected: Sequence[int], regions: tuple[PlacedRegion, ...]) -> TestResult:
+                 want: NDArray[np.uint32], regions: tuple[PlacedRegion, ...]) -> TestResult:
     if fault is not None:
         return TestResult(test.seed, test.kind, cycles, fault, (), 0, test.case)
     import numpy as np
 
     got = np.asarray(actual, dtype=np.uint32)
-    want = np.asarray(expected, dtype=np.uint32)
     wrong = [int(address) + region.start for region in regions
              for address in np.flatnonzero(got[region.start:region.stop]
                                            != want[region.start:region.stop])]

@@ -28,6 +28,15 @@ def test_bulk_draws_are_randint_draws(seed: int) -> None:
     assert many.random() == single.random()
 
 
+@pytest.mark.parametrize("ahead", [1, 5, 300])
+def test_a_first_take_too_short_goes_on_in_rounds(ahead: int) -> None:
+    # 300 draws of a width of 2^30 + 1 keep about half the words: 1, 5 and 300 fall short.
+    single, many = random.Random(ahead), random.Random(ahead)
+    drawn = game.draws._bulk(many, 7, 2**30 + 1, 300, ahead)
+    assert drawn.tolist() == [single.randint(7, 2**30 + 7) for _ in range(300)]
+    assert many.getrandbits(32) == single.getrandbits(32)
+
+
 def test_without_the_bulk_draw_randint_is_called(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(game.draws, "bulk_agrees", lambda: False)
     calls = []

@@ -11,6 +11,7 @@ in-place engine could get wrong.
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from enum import IntEnum
 from random import Random
 from typing import Any
@@ -227,6 +228,23 @@ def test_runs_of_one_operation_over_adjacent_words_run_exactly_as_on_the_referen
         case: Case) -> None:
     program, memories, config = case
     assert run_many(program, memories, config) == reference(program, memories, config)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**64).map(lambda seed: (random_case if seed % 2 else loop_case)(
+    Random(seed))))
+@pytest.mark.usefixtures("no_doubts")
+def test_uint32_array_images_run_exactly_as_on_the_reference_and_end_as_arrays(
+        case: Case) -> None:
+    """Scoring hands the engine its images as uint32 arrays and compares arrays: the runs
+    are the reference's, faults and cycle limits included, word for word."""
+    program, memories, config = case
+    results = run_many(program, [np.array(memory, dtype=np.uint32) for memory in memories],
+                       config)
+    assert all(isinstance(result.memory, np.ndarray) and result.memory.dtype == np.uint32
+               for result in results)
+    assert [replace(result, memory=result.memory.tolist()) for result in results] == reference(
+        program, memories, config)
 
 
 # --- the rules an in-place engine could break ---------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -40,18 +41,32 @@ def run_many(program: Program, memories: Sequence[Sequence[int]],
     """Run a program headless (pausing disabled) on each memory image; the result for
     each equals `machine.simulator.run_program(program, memory, config)`.
 
+    Images given as one-dimensional uint32 arrays (`game.inputs` makes them) are taken
+    as they are, and their results' memories are uint32 arrays too: a validation's images
+    hold hundreds of thousands of words, and making an int object of each, on the way in
+    and again to compare the results, cost more than the run of a packed kernel.
+
     Raises ProgramError for a program that cannot run on the machine and ValueError
     for an image that is not a list of words, as the reference does. Machines with
     several cores run on the reference simulator.
     """
     with collector_paused():  # compiling makes many small objects, all kept, none in cycles
-        return _run_many(program, memories, config)
+        if memories and all(_is_word_array(memory) for memory in memories):
+            return [result if isinstance(result.memory, np.ndarray)
+                    else replace(result, memory=np.array(result.memory, dtype=np.uint32))
+                    for result in _run_many(program, list(memories), config)]
+        return _run_many(program, _images(memories), config)
 
 
-def _run_many(program: Program, memories: Sequence[Sequence[int]],
+def _is_word_array(memory: Sequence[int]) -> bool:
+    return isinstance(memory, np.ndarray) and memory.ndim == 1 and memory.dtype == np.uint32
+
+
+def _run_many(program: Program, images: list[Sequence[int]],
               config: MachineConfig) -> list[RunResult]:
+    """`run_many` of images that are lists of ints or uint32 arrays (all one or the
+    other); a seed the reference settles has a list."""
     check(program, config)
-    images = _images(memories)
     if config.n_cores != 1:
         return [run_program(program, image, config) for image in images]
     shapes = program.memo.setdefault("engine shapes", {})
@@ -83,11 +98,12 @@ def _run_many(program: Program, memories: Sequence[Sequence[int]],
     return [results[seed] for seed in range(len(images))]
 
 
-def _memory(images: list[list[int]], size: int) -> np.ndarray:
-    """Images of `size` words in a batch's memory layout (address-major, see Batch). The
-    words go through a C array of 32-bit words, which converts a list of ints at nearly
-    twice numpy's speed and likewise refuses, with OverflowError, any int outside
-    0..2^32-1."""
+def _memory(images: list[Sequence[int]], size: int) -> np.ndarray:
+    """Images of `size` words in a batch's memory layout (address-major, see Batch). Lists
+    of ints go through a C array of 32-bit words, which converts them at nearly twice
+    numpy's speed and likewise refuses, with OverflowError, any int outside 0..2^32-1."""
+    if isinstance(images[0], np.ndarray):
+        return np.stack(images, axis=1).reshape(-1)  # type: ignore[arg-type]
     words = array(_WORD_CODE)
     for image in images:
         words.extend(image)

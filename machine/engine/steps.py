@@ -15,7 +15,7 @@ nothing but `for function, arguments in steps: function(*arguments)`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -52,7 +52,7 @@ class Batch:
 
     def __init__(self, seeds: list[int | None], scratch: np.ndarray, memory: np.ndarray,
                  vlen: int, pc: int, cycle: int, traces: list[np.ndarray],
-                 images: list[list[int]], initial: np.ndarray):
+                 images: list[Sequence[int]], initial: np.ndarray):
         self.seeds = seeds
         """The seed (index into the caller's memories) of each column; None for a column
         whose seed left the batch (it then mirrors a live column, see `retire`)."""
@@ -60,7 +60,8 @@ class Batch:
         self.scratch = scratch
         self.memory = memory
         self.images = images
-        """Each column's memory image as the run began, as a list of ints."""
+        """Each column's memory image as the run began: lists of ints, or uint32 arrays
+        (`run_many`); the final memories are of the same kind."""
         self.initial = initial
         """The same images in `memory`'s layout: what a finished memory is compared with."""
         self.vlen = vlen
@@ -133,11 +134,13 @@ class Batch:
     def column_memory(self, column: int) -> list[int]:
         return self.memory.reshape(-1, self.size)[:, column].tolist()
 
-    def memories(self) -> list[list[int]]:
-        """Every column's memory as a list of ints. Making an int object of every word
+    def memories(self) -> list[Sequence[int]]:
+        """Every column's memory, of the images' kind. Making an int object of every word
         costs more than the run of an unrolled kernel at many seeds, and a run changes few
-        words: each column's image is copied and only the words that changed are made."""
+        words: each list image is copied and only the words that changed are made."""
         final = self.memory.reshape(-1, self.size)
+        if self.images and isinstance(self.images[0], np.ndarray):
+            return list(np.ascontiguousarray(final.T))
         rows = np.flatnonzero((final != self.initial.reshape(-1, self.size)).any(axis=1))
         if 4 * len(rows) > len(final):
             return final.T.tolist()  # type: ignore[no-any-return]
