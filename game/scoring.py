@@ -324,20 +324,14 @@ def score_program(puzzle: Puzzle, program: Program, *, puzzle_id: str | None = N
                            f" words each exceed the limit of {MAX_TEST_WORDS} words in one"
                            " validation; ask for fewer seeds")
 
-    first = [test for test in plan if test.kind != "robustness"]
-    bound = program.cycle_bound()
-    if bound is not None and bound < puzzle.machine_config().max_cycles:
-        # No test can reach the limit, so none will be skipped: all in one batch, one pass
-        # of the engine over the program (a pass costs nearly the same for more seeds).
-        first = plan
-    tests = _run_tests(puzzle, program, first)  # checks the program first: ProgramError
-    rest = plan[len(first):]
+    fixed = len(plan) - len(robustness)
+    tests = _run_tests(puzzle, program, plan, fixed)  # checks the program first: ProgramError
     skipped = 0
-    if rest and any(t.fault is not None and t.fault.at_limit for t in tests):
-        # Failed already, and a runaway costs the whole cycle limit on every seed.
-        skipped = len(rest)
-    elif rest:
-        tests += _run_tests(puzzle, program, rest)
+    if any(test.fault is not None and test.fault.at_limit for test in tests[:fixed]):
+        # Failed already, and a runaway costs the whole cycle limit on every seed: the
+        # robustness seeds, run beside the fixed tests, were not run to the end.
+        skipped = len(plan) - fixed
+        tests = tests[:fixed]
 
     instructions, scratch = measure_static(puzzle, program)
     scores = Scores(max(t.cycles for t in tests), instructions, scratch)
@@ -346,18 +340,19 @@ def score_program(puzzle: Puzzle, program: Program, *, puzzle_id: str | None = N
     return Report(puzzle_id, scores, tests, claims, mismatches, official, skipped=skipped)
 
 
-def _run_tests(puzzle: Puzzle, program: Program,
-               plan: Sequence[PlannedTest]) -> tuple[TestResult, ...]:
-    if not plan:
-        return ()
+def _run_tests(puzzle: Puzzle, program: Program, plan: Sequence[PlannedTest],
+               fixed: int) -> tuple[TestResult, ...]:
+    """The tests of the plan that ran to the end, in its order: all of them unless one of
+    the first `fixed` ran away (`game.runs.run_tests`)."""
     inputs = test_inputs(puzzle, plan)
     expected = expected_images(puzzle, inputs)
-    from game.runs import run_all  # the engine and numpy: only when something runs
+    from game.runs import run_tests  # the engine and numpy: only when something runs
 
-    results = run_all(program, inputs, puzzle.machine_config())
+    results = run_tests(program, inputs, puzzle.machine_config(), fixed)
     regions = tuple(r for r in layout(puzzle) if r.checked)
     return tuple(_test_result(test, result.cycles, result.fault, result.memory, want, regions)
-                 for test, result, want in zip(plan, results, expected, strict=True))
+                 for test, result, want in zip(plan, results, expected, strict=True)
+                 if result is not None)
 
 
 def _test_result(test: PlannedTest, cycles: int, fault: Fault | None, actual: Sequence[int],

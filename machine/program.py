@@ -23,7 +23,6 @@ from machine.isa import (
     OPS,
     VECTORS,
     WORDS,
-    Control,
     Engine,
     Kind,
     OperandShape,
@@ -274,8 +273,9 @@ class Program:
     @cached_property
     def memo(self) -> dict[str, Any]:
         """What other layers work out from the program and keep with it, as it never
-        changes: the machines it was checked on, the engine's shape of it. A validation
-        runs the same program in two batches; the second finds them here."""
+        changes: the machines it was checked on, the engine's shape of it. The reference
+        simulator a run falls back to checks it again, and a session runs it many times;
+        they find them here."""
         return {}
 
     @cached_property
@@ -283,23 +283,6 @@ class Program:
         """Every slot's operands gathered at once, for validation and the scratch score."""
         with collector_paused():  # many small lists, none in cycles
             return _survey(self)
-
-    def cycle_bound(self) -> int | None:
-        """The most cycles any run can take, when no slot may jump (the pc then only moves
-        on, and each bundle that costs a cycle costs it once at most); None when one may,
-        or names an operation the table does not know."""
-        cycles = 0
-        for bundle, uses in self.working_uses:
-            costs = 0
-            for engine, slots in bundle.groups:
-                if engine is not Engine.DEBUG:
-                    costs = uses
-                    for slot in slots:
-                        spec = slot.spec
-                        if spec is None or spec.control is Control.JUMP:
-                            return None
-            cycles += costs
-        return cycles
 
     def instruction_count(self) -> int:
         """Non-debug slots: the `instructions` score."""

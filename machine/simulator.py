@@ -98,6 +98,11 @@ class RunResult:
     def ok(self) -> bool:
         return self.fault is None
 
+    @property
+    def ran_away(self) -> bool:
+        """Stopped by the cycle limit."""
+        return self.fault is not None and self.fault.at_limit
+
 
 class _Context:
     """The ExecContext of one core during one bundle: reads now, writes later."""

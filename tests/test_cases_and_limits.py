@@ -183,31 +183,26 @@ STRAIGHT = """
 @pytest.mark.parametrize(("source", "right"), [
     (STRAIGHT, True), (STRAIGHT + "halt\nconst i, 9\n", True),
     (STRAIGHT.replace("add v", "add_imm v, v, 1\nadd v"), False), (REFERENCE, True)])
-def test_a_program_that_cannot_reach_the_limit_runs_every_test_in_one_batch(
+def test_every_test_of_a_validation_runs_in_one_pass_of_the_engine(
         monkeypatch: pytest.MonkeyPatch, source: str, right: bool) -> None:
-    """Straight-line code cannot run away: its robustness seeds run beside the fixed tests,
-    one pass of the engine, and the report is the one two batches give."""
+    """The robustness seeds run beside the fixed tests (one pass of the engine over the
+    program serves them all), straight-line code and loops alike."""
     import game.runs
 
     program = parse(source)
-    batches: list[int] = []
-    real_run_all = game.runs.run_all
+    runs: list[tuple[int, int]] = []
+    real_run_tests = game.runs.run_tests
 
-    def counted(run, inputs, config):  # type: ignore[no-untyped-def]
-        if run is program:  # not the puzzle's reference, run for the expected outputs
-            batches.append(len(inputs))
-        return real_run_all(run, inputs, config)
+    def counted(run, inputs, config, fixed):  # type: ignore[no-untyped-def]
+        runs.append((len(inputs), fixed))
+        return real_run_tests(run, inputs, config, fixed)
 
-    monkeypatch.setattr(game.runs, "run_all", counted)
-    together = score_program(puzzle(), program, puzzle_id="edge/double")
-    one_batch = program.cycle_bound() is not None
-    assert batches == ([8] if one_batch else [5, 3])
-    monkeypatch.setattr(type(program), "cycle_bound", lambda self: None)
-    batches.clear()
-    apart = score_program(puzzle(), program, puzzle_id="edge/double")
-    assert batches == [5, 3]
-    assert together == apart
-    assert together.passed is right
+    monkeypatch.setattr(game.runs, "run_tests", counted)
+    report = score_program(puzzle(), program, puzzle_id="edge/double")
+    assert runs == [(8, 5)]
+    assert [t.kind for t in report.tests] == ["case"] * 3 + ["scored"] * 2 + ["robustness"] * 3
+    assert report.skipped == 0
+    assert report.passed is right
 
 
 def test_a_huge_memory_times_its_tests_is_refused_when_the_pack_loads() -> None:

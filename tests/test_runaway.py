@@ -16,7 +16,8 @@ import pytest
 
 from game.cli.machine_args import MOST_CYCLES
 from machine.config import TAKEHOME, MachineConfig
-from machine.engine import run_many
+from machine.engine import run_deciding, run_many
+from machine.engine.run import Runner
 from machine.isa import Engine
 from machine.simulator import run_program
 from machine.vasm import parse
@@ -77,6 +78,46 @@ def test_drifting_seeds_really_drift() -> None:
     program = parse(DRIFT)
     results = run_many(program, images(65, 1), MachineConfig(max_cycles=4321))
     assert len({result.fault.pc for result in results if result.fault is not None}) > 1
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+@pytest.mark.parametrize("decisive", [0, 1, 9, 65, 70])
+@pytest.mark.parametrize("source", [STEADY, DRIFT, FAULTS, "halt\n"],
+                         ids=["steady", "drift", "faults", "halt"])
+def test_decisive_seeds_run_as_on_the_reference_and_a_runaway_among_them_ends_the_rest(
+        source: str, decisive: int, cores: int) -> None:
+    """A validation's fixed tests decide: their results are always the reference's; the
+    others' too unless a fixed test ran away, when theirs may be missing (None)."""
+    program = parse(source)
+    config = MachineConfig(max_cycles=997, n_cores=cores)
+    memories = images(65, decisive + cores, zeros=0.1 if source is FAULTS else 0.0)
+    expected = [run_program(program, memory, config) for memory in memories]
+    results = run_deciding(program, memories, config, decisive)
+    assert results[:decisive] == expected[:decisive]
+    if any(result.ran_away for result in expected[:decisive]):
+        assert all(got in (None, want) for got, want in zip(results, expected, strict=True))
+    else:
+        assert results == expected
+
+
+def test_after_a_decisive_runaway_no_batch_of_other_seeds_is_run(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drifting seeds go their own ways; the batches holding only seeds that do not decide
+    wait, and are dropped once a deciding seed has run away: a runaway validation costs
+    its fixed tests' runs, not one more for every robustness seed."""
+    advanced: list[list[int]] = []
+    advance = Runner._advance
+
+    def recorded(self: Runner, batch):  # type: ignore[no-untyped-def]
+        advanced.append([seed for seed in batch.seeds if seed is not None])
+        return advance(self, batch)
+
+    monkeypatch.setattr(Runner, "_advance", recorded)
+    results = run_deciding(parse(DRIFT), images(65, 3), MachineConfig(max_cycles=4321), 9)
+    assert all(result is not None and result.ran_away for result in results[:9])
+    assert None in results[9:]
+    assert len(advanced) > 9  # the seeds drifted apart
+    assert all(min(seeds) < 9 for seeds in advanced)
 
 
 def test_halts_and_jumps_known_before_the_run() -> None:

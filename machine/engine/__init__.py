@@ -19,6 +19,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 
@@ -50,32 +51,44 @@ def run_many(program: Program, memories: Sequence[Sequence[int]],
     for an image that is not a list of words, as the reference does. Machines with
     several cores run on the reference simulator.
     """
+    return cast(list[RunResult], run_deciding(program, memories, config, 0))
+
+
+def run_deciding(program: Program, memories: Sequence[Sequence[int]], config: MachineConfig,
+                 decisive: int) -> list[RunResult | None]:
+    """`run_many`, where a runaway among the first `decisive` images decides the rest: they
+    run first, and when one of them reaches the cycle limit, the runs of the images after
+    them are not finished (their results are None, or the result of a run that ended while
+    it went along with theirs). A validation runs its fixed tests and its robustness seeds
+    in one call (one pass of the engine over the program serves them all), yet a program
+    that runs away on a fixed test does not run away on every robustness seed too."""
     with collector_paused():  # compiling makes many small objects, all kept, none in cycles
         if memories and all(_is_word_array(memory) for memory in memories):
-            return [result if isinstance(result.memory, np.ndarray)
+            return [result if result is None or isinstance(result.memory, np.ndarray)
                     else replace(result, memory=np.array(result.memory, dtype=np.uint32))
-                    for result in _run_many(program, list(memories), config)]
-        return _run_many(program, _images(memories), config)
+                    for result in _run_many(program, list(memories), config, decisive)]
+        return _run_many(program, _images(memories), config, decisive)
 
 
 def _is_word_array(memory: Sequence[int]) -> bool:
     return isinstance(memory, np.ndarray) and memory.ndim == 1 and memory.dtype == np.uint32
 
 
-def _run_many(program: Program, images: list[Sequence[int]],
-              config: MachineConfig) -> list[RunResult]:
-    """`run_many` of images that are lists of ints or uint32 arrays (all one or the
+def _run_many(program: Program, images: list[Sequence[int]], config: MachineConfig,
+              decisive: int) -> list[RunResult | None]:
+    """`run_deciding` of images that are lists of ints or uint32 arrays (all one or the
     other); a seed the reference settles has a list."""
     check(program, config)
+    decisive = min(decisive, len(images))
     if config.n_cores != 1:
-        return [run_program(program, image, config) for image in images]
+        return _on_reference(program, images, config, decisive)
     shapes = program.memo.setdefault("engine shapes", {})
     try:
         shape = shapes.get(config.vlen)
         if shape is None:
             shape = shapes[config.vlen] = shape_of(program, config.vlen)
     except Unsupported:
-        return [run_program(program, image, config) for image in images]
+        return _on_reference(program, images, config, decisive)
     scratch_rows = config.scratch_size + shape.shadow_rows
     by_size: dict[int, list[int]] = {}
     for seed, image in enumerate(images):
@@ -94,8 +107,16 @@ def _run_many(program: Program, images: list[Sequence[int]],
             batches.append(Batch(list(chunk), np.zeros((scratch_rows, len(chunk)), np.uint32),
                                  flat, config.vlen, 0, 0, [],
                                  [images[seed] for seed in chunk], flat.copy()))
-    results = Runner(program, shape, config).run(batches)
-    return [results[seed] for seed in range(len(images))]
+    results = Runner(program, shape, config).run(batches, decisive)
+    return [results.get(seed) for seed in range(len(images))]
+
+
+def _on_reference(program: Program, images: list[Sequence[int]], config: MachineConfig,
+                  decisive: int) -> list[RunResult | None]:
+    first = [run_program(program, image, config) for image in images[:decisive]]
+    if any(result.ran_away for result in first):
+        return [*first, *[None] * (len(images) - len(first))]
+    return [*first, *(run_program(program, image, config) for image in images[decisive:])]
 
 
 def _memory(images: list[Sequence[int]], size: int) -> np.ndarray:
@@ -129,4 +150,4 @@ def _images(memories: Sequence[Sequence[int]]) -> list[list[int]]:
     return [check_memory(words) for words in images]
 
 
-__all__ = ["run_many"]
+__all__ = ["run_deciding", "run_many"]

@@ -66,10 +66,20 @@ class Runner:
         self.blocks = shape.blocks
         self.results: dict[int, RunResult] = {}
 
-    def run(self, batches: list[Batch]) -> dict[int, RunResult]:
+    def run(self, batches: list[Batch], decisive: int = 0) -> dict[int, RunResult]:
+        """Every seed's result; see `machine.engine.run_deciding` for `decisive`: batches
+        holding one of the seeds below it go first, and once those seeds have finished,
+        if one ran away, the seeds still unfinished are left out."""
         pending = list(batches)
         while pending:
-            batch = pending.pop()
+            if decisive:
+                holding = [index for index, batch in enumerate(pending)
+                           if any(seed is not None and seed < decisive for seed in batch.seeds)]
+                if not holding:
+                    if any(self.results[seed].ran_away for seed in range(decisive)):
+                        return self.results
+                    decisive = 0
+            batch = pending.pop(holding[-1] if decisive else -1)
             pending.extend(self._advance(batch))
             # The batch is done (its seeds finished, or moved to new batches): let its
             # steps go now, without waiting for the cyclic collector (steps name it).
