@@ -38,6 +38,8 @@ class CatalogError(Exception):
 
 @dataclass(frozen=True)
 class PuzzleEntry:
+    """A puzzle as the catalog found it: with its pack and the file it came from."""
+
     pack: Pack
     puzzle: Puzzle
     path: Path

@@ -38,6 +38,8 @@ TestKind = Literal["case", "scored", "robustness", "random"]
 
 @dataclass(frozen=True)
 class PlannedTest:
+    """One test of a validation: which kind it is and the seed its input comes from."""
+
     kind: TestKind
     seed: int
     case: str | None = None
@@ -67,6 +69,8 @@ def test_inputs(puzzle: Puzzle, plan: Sequence[PlannedTest]) -> list[NDArray[np.
 
 @dataclass(frozen=True)
 class PlacedRegion:
+    """A memory region at its address: the same for every seed of the puzzle."""
+
     name: str
     kind: str
     start: int

@@ -61,6 +61,8 @@ class ReferenceFailure(Exception):
 
 @dataclass(frozen=True)
 class Builtin:
+    """A reference written in Python from the puzzle's spec, named by packs."""
+
     name: str
     summary: str
     compute: Callable[[Sequence[Sequence[int]]], list[NDArray[np.uint32]]]

@@ -116,6 +116,8 @@ class TooManyTests(SolutionFileError):
 
 @dataclass(frozen=True)
 class Mismatch:
+    """One checked word that differs from the reference's."""
+
     address: int
     region: str
     offset: int
@@ -134,6 +136,8 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class TestResult:
+    """One test's outcome: cycles, fault, and the first wrong words."""
+
     seed: int
     kind: TestKind
     cycles: int
@@ -177,6 +181,8 @@ class TestResult:
 
 @dataclass(frozen=True)
 class Scores:
+    """The three metrics of a solution on its puzzle."""
+
     cycles: int
     instructions: int
     scratch: int
@@ -192,6 +198,8 @@ class Scores:
 
 @dataclass(frozen=True)
 class ClaimMismatch:
+    """A score a solution file claims in its header that the run does not give."""
+
     metric: str
     claimed: int
     measured: int
@@ -202,6 +210,8 @@ class ClaimMismatch:
 
 @dataclass(frozen=True)
 class Report:
+    """Everything a validation found: scores, every test, claims, and what was skipped."""
+
     puzzle: str
     scores: Scores
     tests: tuple[TestResult, ...]

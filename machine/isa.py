@@ -247,6 +247,9 @@ def _shr(a: int, b: int) -> int:
 
 @dataclass(frozen=True)
 class BinaryOp:
+    """A two-operand word operation: the one definition the alu and valu forms, the
+    assembler and the manual all read."""
+
     name: str
     mnemonic: str
     symbol: str

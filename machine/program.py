@@ -205,6 +205,10 @@ class SourceMap:
 
 @dataclass(frozen=True)
 class Program:
+    """The bundles the machine runs, with what the source said beside them (symbols,
+    labels, header, lines). It never changes once made, so what is worked out from it is
+    kept with it (`memo` and the cached properties)."""
+
     bundles: tuple[Bundle, ...]
     symbols: tuple[Symbol, ...] = ()
     labels: tuple[tuple[str, int], ...] = ()

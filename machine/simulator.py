@@ -28,6 +28,8 @@ class CoreStatus(Enum):
 
 @dataclass
 class Core:
+    """One core's registers: scratch, pc and whether it runs."""
+
     id: int
     scratch: list[int]
     pc: int = 0
@@ -87,6 +89,8 @@ class StepRecord:
 
 @dataclass(frozen=True)
 class RunResult:
+    """How a run ended: what every engine returns for the same program and image."""
+
     cycles: int
     memory: list[int]
     fault: Fault | None

@@ -114,6 +114,8 @@ def _print_report(report: Report) -> None:
 
 @dataclass
 class _Row:
+    """One file of a folder check: its report, or why it has none."""
+
     path: str
     code: int
     report: Report | None = None

@@ -48,6 +48,8 @@ MAX_ISSUES = 50
 
 @dataclass(frozen=True)
 class PackIssue:
+    """One problem of a pack file, at the line a pack author edits."""
+
     path: str
     line: int
     key: str

@@ -317,6 +317,8 @@ class Mark(Strict):
 
 @dataclass(frozen=True, kw_only=True)
 class Puzzle(Strict):
+    """One puzzle: its machine, memory, tests, reference and scoring."""
+
     id: Identifier
     title: Title
     description: Text = ""
@@ -377,6 +379,8 @@ class Puzzle(Strict):
 
 @dataclass(frozen=True, kw_only=True)
 class PackInfo(Strict):
+    """The pack's own table: its id, title and who wrote it."""
+
     id: Identifier
     title: Title
     description: Text = ""
@@ -392,6 +396,8 @@ def _toml_key(name: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class Pack(Strict):
+    """A whole pack file: its `[pack]` table and its puzzles in play order."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = {
         **Strict.__pydantic_config__, "alias_generator": _toml_key, "validate_by_name": True}
 
