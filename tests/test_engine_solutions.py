@@ -2,13 +2,16 @@
 
 Each file under solutions/<pack>/<puzzle>/ runs on its puzzle's machine over the
 puzzle's inputs for its first scored seed and one more seed; the engine's results
-(final memory, cycles, fault, traces) must equal the reference's, field for field.
+(final memory, cycles, fault, traces) must equal the reference's, field for field, with
+the images given as lists of ints and as the uint32 arrays scoring gives it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from game.catalog import Catalog
@@ -36,5 +39,8 @@ def test_a_shipped_solution_runs_identically_on_engine_and_reference(path: Path)
     memories = [generate_memory(entry.puzzle, seed)
                 for seed in (entry.puzzle.scored_seeds[0], EXTRA_SEED)]
     program = load_program(path)
-    assert run_many(program, memories, config) == [run_program(program, memory, config)
-                                                  for memory in memories]
+    expected = [run_program(program, memory, config) for memory in memories]
+    assert run_many(program, memories, config) == expected
+    arrays = run_many(program, [np.array(memory, dtype=np.uint32) for memory in memories],
+                      config)
+    assert [replace(result, memory=result.memory.tolist()) for result in arrays] == expected
