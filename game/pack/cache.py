@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, fields, is_dataclass
 from functools import cache
@@ -70,30 +71,48 @@ def built(kind: Any, value: Any) -> Any:
     their dataclass, arrays and maps item by item, a union of tables by its `kind` key;
     anything else is kept as it is. A value that does not fit raises TypeError, ValueError
     or KeyError."""
+    return _builder(kind)(value)
+
+
+@cache
+def _builder(kind: Any) -> Callable[[Any], Any]:
+    """The function that builds a `kind` from its JSON value, made once a type: the type is
+    taken apart once, not again at every value of a pack (a third of reading one back)."""
     if is_dataclass(kind):
-        if not isinstance(value, dict):
-            raise TypeError(f"{kind.__name__} from {type(value).__name__}")
-        hints = _hints(kind)
-        return kind(**{name: built(hints[name], item) for name, item in value.items()})
+        parts = {name: _builder(hint) for name, hint in _hints(kind).items()}
+
+        def table(value: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"{kind.__name__} from {type(value).__name__}")
+            return kind(**{name: parts[name](item) for name, item in value.items()})
+        return table
     origin = get_origin(kind)
     if origin is list:
-        (item_kind,) = get_args(kind)
-        return [built(item_kind, item) for item in value]
+        each = _builder(get_args(kind)[0])
+        return lambda value: [each(item) for item in value]
     if origin is dict:
-        _, item_kind = get_args(kind)
-        return {key: built(item_kind, item) for key, item in value.items()}
+        each = _builder(get_args(kind)[1])
+        return lambda value: {key: each(item) for key, item in value.items()}
     if origin in (Union, UnionType):
-        if value is None:
-            return None
         options = [option for option in get_args(kind) if option is not NoneType]
-        tables = {_tag(option): option for option in options if is_dataclass(option)}
-        return built(tables[value["kind"]] if tables else options[0], value)
+        tables = {_tag(option): _builder(option) for option in options if is_dataclass(option)}
+        only = _builder(options[0])
+
+        def union(value: Any) -> Any:
+            if value is None:
+                return None
+            return tables[value["kind"]](value) if tables else only(value)
+        return union
+    return _kept
+
+
+def _kept(value: Any) -> Any:
     return value
 
 
 @cache
 def _hints(table: type) -> dict[str, Any]:
-    """A table's field types, evaluated once (the format's annotations are strings)."""
+    """A table's field types, without the rules `Annotated` adds to them."""
     hints = get_type_hints(table)
     return {field.name: hints[field.name] for field in fields(table)}
 
