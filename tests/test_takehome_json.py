@@ -169,6 +169,40 @@ def test_every_bad_bundle_is_reported() -> None:
     assert [p.bundle for p in caught.value.problems] == [0, 2, 3]
 
 
+def test_a_list_of_anything_but_objects_is_decoded_whole(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """The bundle-by-bundle reading looks ahead for each bundle's '}': past a value that is
+    no object it would look through the rest of the file, once a value (a list of
+    2,000,000 numbers took 53 seconds). It leaves such a list to the whole decode."""
+    import machine.takehome_json as takehome_json
+
+    looked: list[str] = []
+    scan = takehome_json._keyed_by_text
+    monkeypatch.setattr(takehome_json, "_keyed_by_text",
+                        lambda text: looked.append(text) or scan(text))
+    for text in ("[0, 1, 2]", '[{}, {"alu": []}, 5, {}]', "[[], {}]", '["}", {}]'):
+        assert scan(text) is None
+        with pytest.raises(ProgramError):
+            program_from_json_text(text)
+    assert looked  # the texts did go that way first
+    assert scan('[{}, {"alu": []}, {}]') is not None
+
+
+def test_the_bundles_after_the_hundredth_problem_are_not_looked_at(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import machine.takehome_json as takehome_json
+
+    looked: list[int] = []
+    bundle = takehome_json._bundle
+    monkeypatch.setattr(takehome_json, "_bundle",
+                        lambda b, raw, problems: looked.append(b) or bundle(b, raw, problems))
+    with pytest.raises(ProgramError) as caught:
+        program_from_json_text("[" + ",".join(["0"] * 100_000) + "]", "k.json")
+    assert len(caught.value.problems) == takehome_json.MAX_PROBLEMS
+    assert looked == list(range(takehome_json.MAX_PROBLEMS))
+    assert str(caught.value).endswith(f"(and {takehome_json.MAX_PROBLEMS - 1} more problems)")
+
+
 def test_invalid_operations_are_left_to_validation() -> None:
     # The form is right; whether the machine knows "frob" is validate's question.
     program = program_from_json([{"alu": [["frob", 1]]}], "k.json")
