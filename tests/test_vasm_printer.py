@@ -170,3 +170,39 @@ def test_the_example_in_the_docs_is_canonical() -> None:
     docs = (Path(__file__).resolve().parent.parent / "docs" / "vasm.md").read_text()
     example = docs.split("```\n")[1]
     assert format_program(parse(example)) == example
+
+
+def test_a_repeated_bundle_object_is_checked_and_written_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export repeats a few hundred bundle objects hundreds of thousands of times (a
+    fuzzed one, ten million times): each object is looked at once, and the text is the
+    one the same bundles as separate objects give, labels and comments in place."""
+    import machine.vasm.printer as printer
+
+    def bundle(value: int) -> Bundle:
+        return Bundle.of(Slot(Engine.LOAD, "const", (0, value)), Slot(Engine.ALU, "+", (1, 0, 0)))
+
+    shared = bundle(7)
+    program = Program((shared, bundle(8), shared, shared), labels=(("top", 2),),
+                      annotations=(Annotation(Section.BUNDLES, 3, "again"),))
+    apart = Program((bundle(7), bundle(8), bundle(7), bundle(7)), labels=(("top", 2),),
+                    annotations=(Annotation(Section.BUNDLES, 3, "again"),))
+    written: list[Bundle] = []
+    checked: list[Bundle] = []
+    lines, problems = printer._bundle_lines, printer._bundle_problems
+    monkeypatch.setattr(printer, "_bundle_lines",
+                        lambda b, namer: written.append(b) or lines(b, namer))
+    monkeypatch.setattr(printer, "_bundle_problems", lambda b: checked.append(b) or problems(b))
+    text = format_program(program)
+    assert [id(b) for b in written] == [id(b) for b in checked] == [id(shared),
+                                                                   id(program.bundles[1])]
+    assert text == format_program(apart)
+    assert "top:" in text and "# again" in text
+    assert parse(text) == parse(format_program(apart))
+
+
+def test_a_repeated_bundle_that_cannot_be_written_is_named_at_every_place() -> None:
+    bad = Bundle.of(Slot(Engine.ALU, "+", (1, 0, 0)), comment="two\nlines")
+    with pytest.raises(ProgramError) as caught:
+        format_program(Program((bad, Bundle.of(), bad)))
+    assert [problem.bundle for problem in caught.value.problems] == [0, 2]

@@ -252,21 +252,35 @@ def _problems(program: Program) -> list[Problem]:
                                     "outside the program"))
         if problem := _one_line(note.text, "a comment"):
             problems.append(Problem(problem))
+    found: dict[int, list[tuple[str, int | None, Engine | None]]] = {}
     for b, bundle in enumerate(program.bundles):
-        engines = [engine for engine, _ in bundle.groups]
-        if len(set(engines)) != len(engines):
-            problems.append(Problem("an engine is listed twice", b))
-        if problem := _one_line(bundle.comment, "the comment"):
-            problems.append(Problem(problem, b))
-        s = 0
-        for engine, slots in bundle.groups:
-            if len(slots) > 1 and any(isinstance(slot, OpaqueDebug) and slot.whole
-                                      for slot in slots):
-                problems.append(Problem("the debug engine's whole value shares its bundle "
-                                        "with other debug slots", b, s, engine))
-            for slot in slots:
-                problems.extend(Problem(m, b, s, engine) for m in _slot_problems(slot, engine))
-                s += 1
+        # A program repeats its bundle objects (an export of 200,000 bundles holds a few
+        # hundred): each is looked at once.
+        bundle_problems = found.get(id(bundle))
+        if bundle_problems is None:
+            bundle_problems = found[id(bundle)] = _bundle_problems(bundle)
+        problems.extend(Problem(message, b, s, engine)
+                        for message, s, engine in bundle_problems)
+    return problems
+
+
+def _bundle_problems(bundle: Bundle) -> list[tuple[str, int | None, Engine | None]]:
+    """(message, slot, engine) of each thing in the bundle the text cannot say."""
+    problems: list[tuple[str, int | None, Engine | None]] = []
+    engines = [engine for engine, _ in bundle.groups]
+    if len(set(engines)) != len(engines):
+        problems.append(("an engine is listed twice", None, None))
+    if problem := _one_line(bundle.comment, "the comment"):
+        problems.append((problem, None, None))
+    s = 0
+    for engine, slots in bundle.groups:
+        if len(slots) > 1 and any(isinstance(slot, OpaqueDebug) and slot.whole
+                                  for slot in slots):
+            problems.append(("the debug engine's whole value shares its bundle with other"
+                             " debug slots", s, engine))
+        for slot in slots:
+            problems.extend((message, s, engine) for message in _slot_problems(slot, engine))
+            s += 1
     return problems
 
 
@@ -362,12 +376,19 @@ def format_program(program: Program) -> str:
         write_notes(Section.SYMBOLS, i, "")
         body.append(_directive(symbol, explicit))
     write_notes(Section.SYMBOLS, len(program.symbols), "")
-    for i in range(len(program.bundles) + 1):
-        write_notes(Section.BUNDLES, i, "" if i in labels_at or i == len(program.bundles)
-                    else INDENT)
-        body.extend(f"{name}:" for name in labels_at.get(i, ()))
-        if i < len(program.bundles):
-            body.extend(_bundle_lines(program.bundles[i], namer))
+    noted = {index for section, index in notes if section is Section.BUNDLES}
+    lines_of: dict[int, list[str]] = {}  # by bundle object: each is written once
+    for i, bundle in enumerate(program.bundles):
+        if i in noted:
+            write_notes(Section.BUNDLES, i, "" if i in labels_at else INDENT)
+        if i in labels_at:
+            body.extend(f"{name}:" for name in labels_at[i])
+        lines = lines_of.get(id(bundle))
+        if lines is None:
+            lines = lines_of[id(bundle)] = _bundle_lines(bundle, namer)
+        body.extend(lines)
+    write_notes(Section.BUNDLES, len(program.bundles), "")
+    body.extend(f"{name}:" for name in labels_at.get(len(program.bundles), ()))
 
     lines = [f"# {key}: {value}" if value else f"# {key}:" for key, value in program.header]
     if body and (lines or HEADER_RE.fullmatch(body[0])):
