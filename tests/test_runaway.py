@@ -120,6 +120,29 @@ def test_after_a_decisive_runaway_no_batch_of_other_seeds_is_run(
     assert all(min(seeds) < 9 for seeds in advanced)
 
 
+INDIRECT = """\
+# A loop whose back edge is a jump_indirect through an input-dependent word (a fuzzed
+# program's shape: `vliw run` spent 38 s on its 10,000,000 cycles, 23 s now).
+.scalar a
+.scalar t
+.scalar mask
+    const mask, 3
+    load t, a
+    and t, t, mask
+    jump_indirect t
+"""
+
+
+@pytest.mark.parametrize("seeds", [1, 9])
+def test_a_loop_closed_by_jump_indirect_runs_away_as_on_the_reference(seeds: int) -> None:
+    program = parse(INDIRECT)
+    config = MachineConfig(max_cycles=997)
+    memories = [[0] * 16, *images(seeds - 1, 5)]  # to pc 0, 1, 2 or 3: all loop for ever
+    expected = [run_program(program, memory, config) for memory in memories]
+    assert run_many(program, memories, config) == expected
+    assert expected[0].ran_away
+
+
 def test_halts_and_jumps_known_before_the_run() -> None:
     """Bundles whose only controls are jumps and halts decide without looking at data."""
     program = parse(".scalar n\n.scalar one\nconst one, 1\ntop:\nadd n, n, one\n"

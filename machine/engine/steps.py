@@ -219,7 +219,10 @@ def decide(batch: Batch, controls: tuple[Control, ...]) -> None:
             following = _branch(words, target, following)
         else:
             assert words is not None
-            following = int(words[0]) if (words == words[0]).all() else words.astype(np.int64)
+            first = int(words[0])
+            # One column needs no comparison (`vliw run`, a seed on its own after a split).
+            following = (first if words.size == 1 or (words == first).all()
+                         else words.astype(np.int64))
     batch.decision = (stop, following)
 
 
