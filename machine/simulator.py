@@ -92,7 +92,9 @@ class RunResult:
     """How a run ended: what every engine returns for the same program and image."""
 
     cycles: int
-    memory: list[int]
+    memory: Sequence[int]
+    """The final memory: a list of ints, or a uint32 array where the engine was given its
+    images as uint32 arrays (`machine.engine.run_many`)."""
     fault: Fault | None
     paused: bool
     """True when the run returned because cores paused (pausing enabled)."""

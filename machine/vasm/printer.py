@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from machine.isa import Engine, Kind, OpSpec
@@ -252,13 +253,9 @@ def _problems(program: Program) -> list[Problem]:
                                     "outside the program"))
         if problem := _one_line(note.text, "a comment"):
             problems.append(Problem(problem))
-    found: dict[int, list[tuple[str, int | None, Engine | None]]] = {}
-    for b, bundle in enumerate(program.bundles):
-        # A program repeats its bundle objects (an export of 200,000 bundles holds a few
-        # hundred): each is looked at once.
-        bundle_problems = found.get(id(bundle))
-        if bundle_problems is None:
-            bundle_problems = found[id(bundle)] = _bundle_problems(bundle)
+    # A program repeats its bundle objects (an export of 200,000 bundles holds a few
+    # hundred): each is looked at once, and its problems named at each of its places.
+    for b, bundle_problems in enumerate(program.per_bundle(_bundle_problems)):
         problems.extend(Problem(message, b, s, engine)
                         for message, s, engine in bundle_problems)
     return problems
@@ -377,15 +374,12 @@ def format_program(program: Program) -> str:
         body.append(_directive(symbol, explicit))
     write_notes(Section.SYMBOLS, len(program.symbols), "")
     noted = {index for section, index in notes if section is Section.BUNDLES}
-    lines_of: dict[int, list[str]] = {}  # by bundle object: each is written once
-    for i, bundle in enumerate(program.bundles):
+    # Each bundle object is written once, its lines placed wherever it stands.
+    for i, lines in enumerate(program.per_bundle(partial(_bundle_lines, namer=namer))):
         if i in noted:
             write_notes(Section.BUNDLES, i, "" if i in labels_at else INDENT)
         if i in labels_at:
             body.extend(f"{name}:" for name in labels_at[i])
-        lines = lines_of.get(id(bundle))
-        if lines is None:
-            lines = lines_of[id(bundle)] = _bundle_lines(bundle, namer)
         body.extend(lines)
     write_notes(Section.BUNDLES, len(program.bundles), "")
     body.extend(f"{name}:" for name in labels_at.get(len(program.bundles), ()))
