@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from game.draws import draw_words
+from game.draws import Draws
 
 if TYPE_CHECKING:
     import numpy as np
@@ -133,7 +133,7 @@ def _image(puzzle: Puzzle, placed: tuple[PlacedRegion, ...], seed: int,
            case: TestCase | None) -> NDArray[np.uint32]:
     import numpy as np
 
-    rng = random.Random(seed)
+    draws = Draws(random.Random(seed))
     given: dict[str, Sequence[int] | str] = {} if case is None else {**case.words, **case.fill}
     memory = np.zeros(placed[-1].stop if placed else 0, dtype=np.uint32)
     by_name = {region.name: region for region in placed}
@@ -143,7 +143,7 @@ def _image(puzzle: Puzzle, placed: tuple[PlacedRegion, ...], seed: int,
         elif region.kind == "random":
             # Drawn even when a case replaces them, so that the regions after it hold
             # what the case's seed gives them.
-            drawn = draw_words(rng, region.min, region.max, region.count)
+            drawn = draws.randints(region.min, region.max, region.count)
             choice = given.get(region.name)
             memory[at.start:at.stop] = drawn if choice is None else (
                 choice if not isinstance(choice, str)
