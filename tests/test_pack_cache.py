@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from test_pack_fuzz import mutated_packs, write_toml
 
 import game.pack.cache as pack_cache
+import game.pack.loader
 from game.pack import PackError, load_pack, parse_pack
 from game.pack.cache import cached_pack
 from game.paths import PUZZLES_DIR
@@ -38,7 +39,7 @@ def no_full_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(text: str, path: str = "<pack>") -> None:
         raise AssertionError(f"{path} was read the full way")
 
-    monkeypatch.setattr(pack_cache, "parse_pack", refuse)
+    monkeypatch.setattr(game.pack.loader, "parse_pack", refuse)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.stem)

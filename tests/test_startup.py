@@ -71,13 +71,15 @@ def test_check_imports_neither_the_tui_nor_other_commands_work() -> None:
 def test_a_second_check_reads_its_pack_from_the_cache_without_pydantic(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first check of a pack validates it (TOML, pydantic) and keeps it; the next, in a
-    fresh process, neither parses TOML nor imports pydantic (`game.pack.cache`)."""
+    fresh process, neither parses TOML nor imports pydantic, nor the pack loader that uses
+    them (`game.pack.cache`)."""
     monkeypatch.setenv("VLIW_CACHE", str(tmp_path / "cache"))
     first = modules_loaded("check", str(PACKED))
     assert {"pydantic", "tomllib"} <= first
     second = modules_loaded("check", str(PACKED))
     assert "game.pack.cache" in second
-    assert under(second, ("pydantic", "pydantic_core", "tomllib", "game.pack.locate")) == []
+    assert under(second, ("pydantic", "pydantic_core", "tomllib", "game.pack.locate",
+                          "game.pack.loader")) == []
 
 
 def test_loading_every_pack_imports_neither_numpy_nor_the_engine() -> None:

@@ -16,8 +16,13 @@ Memory images come from `game.inputs`, expected outputs from
 `game.catalog`.
 """
 
-from game.pack.loader import MAX_PACK_BYTES, PackError, PackIssue, load_pack, parse_pack
+from typing import TYPE_CHECKING, Any
+
 from game.pack.schema import MAX_MEMORY_WORDS, METRICS, Mark, Pack, Puzzle, json_schema
+from game.pack.text import MAX_PACK_BYTES, PackError, PackIssue
+
+if TYPE_CHECKING:
+    from game.pack.loader import load_pack, parse_pack
 
 __all__ = [
     "MAX_MEMORY_WORDS",
@@ -32,3 +37,14 @@ __all__ = [
     "load_pack",
     "parse_pack",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`load_pack` and `parse_pack`, from the loader, imported when first asked for: a pack
+    read back from the cache (`game.pack.cache`) needs neither it nor the TOML and pydantic
+    it imports."""
+    if name in ("load_pack", "parse_pack"):
+        from game.pack import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,8 +27,8 @@ from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from game.pack.loader import parse_pack, read_pack_text
 from game.pack.schema import Pack
+from game.pack.text import read_pack_text
 from game.paths import atomic_write_text, cache_home, code_version
 
 FORMAT = 1
@@ -42,6 +42,8 @@ def cached_pack(path: str | Path) -> Pack:
     entry = _entry_path(text)
     pack = _read_entry(entry)
     if pack is None:
+        from game.pack.loader import parse_pack  # TOML and pydantic: only on a miss
+
         pack = parse_pack(text, str(path))
         _write_entry(entry, pack)
     return pack

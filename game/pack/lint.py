@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.inputs import test_inputs, test_plan
-from game.pack.loader import PackError, PackIssue, dotted_key, parse_pack, read_pack_text
+from game.pack.loader import dotted_key, parse_pack
 from game.pack.locate import Locator
 from game.pack.schema import Pack
+from game.pack.text import PackError, PackIssue, read_pack_text
 from game.paths import PUZZLES_DIR
 from game.references import ReferenceFailure, expected_memories
 

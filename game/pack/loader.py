@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game.pack.nesting import too_deep
 from game.pack.schema import MAX_MEMORY_WORDS, MAX_TEST_WORDS, Pack, Puzzle
-from machine.files import FileTooLarge, InputFileError, read_capped
+from game.pack.text import MAX_PACK_BYTES, PackError, PackIssue, read_pack_text
 from machine.program import ProgramError
 from machine.text import shown_token
 
@@ -37,40 +36,11 @@ if TYPE_CHECKING:
 
     from game.pack.locate import Locator
 
-MAX_PACK_BYTES = 1 << 20
-"""Pack files above 1 MiB are refused unread."""
 MAX_PACK_NESTING = 32
 """Arrays and inline tables nested deeper than this are refused before parsing (a pack
 needs a handful of levels; the parsers recurse once per level)."""
 MAX_ISSUES = 50
 """Issues reported for one file; the rest are counted."""
-
-
-@dataclass(frozen=True)
-class PackIssue:
-    """One problem of a pack file, at the line a pack author edits."""
-
-    path: str
-    line: int
-    key: str
-    """Dotted key such as ``puzzle[2].machine.vlen``; empty for file-level problems."""
-    message: str
-
-    def __str__(self) -> str:
-        key = f" {self.key}:" if self.key else ""
-        return f"{self.path}:{self.line}:{key} {self.message}"
-
-
-class PackError(Exception):
-    """A pack that cannot be used: every issue found, each located."""
-
-    def __init__(self, issues: Sequence[PackIssue]):
-        self.issues = list(issues)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        more = len(self.issues) - 1
-        return str(self.issues[0]) + (f" (and {more} more)" if more > 0 else "")
 
 
 def dotted_key(path: Sequence[str | int]) -> str:
@@ -82,24 +52,6 @@ def dotted_key(path: Sequence[str | int]) -> str:
     return out
 
 
-def read_pack_text(path: Path) -> str:
-    """The file's text, or PackError for a file too big, not a regular file, unreadable or
-    not UTF-8 (`machine.files.read_capped`: a FIFO or a device is refused, never read)."""
-    where = str(path)
-    try:
-        data = read_capped(path, MAX_PACK_BYTES, "pack")
-    except FileTooLarge as error:
-        raise PackError([PackIssue(where, 1, "", f"file is {error.size_text} bytes; packs are"
-                                                 f" limited to {MAX_PACK_BYTES} bytes")]) from None
-    except InputFileError as error:
-        raise PackError([PackIssue(where, 1, "", f"cannot read: {error.detail}")]) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise PackError([PackIssue(where, line, "", "not UTF-8 text")]) from None
-
-
 def load_pack(path: str | Path) -> Pack:
     path = Path(path)
     return parse_pack(read_pack_text(path), str(path))
@@ -109,8 +61,7 @@ def parse_pack(text: str, path: str = "<pack>") -> Pack:
     """A pack from TOML text; `path` only names the file in messages."""
     if len(text.encode("utf-8")) > MAX_PACK_BYTES:
         raise PackError([PackIssue(path, 1, "", f"packs are limited to {MAX_PACK_BYTES} bytes")])
-    # the parsers are imported here: a pack read back from the cache (game.pack.cache)
-    # needs only read_pack_text
+    # the parsers are imported here, when a pack is parsed, not whenever the format is
     import tomllib
 
     from pydantic import ValidationError
