@@ -49,7 +49,8 @@ from machine.engine import run_many
 from machine.identity import canonical_form
 from machine.loader import load_program
 from machine.program import Program, check
-from machine.simulator import RunResult, run_program
+from machine.results import RunResult
+from machine.simulator import run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "solutions/takehome/tree-kernel"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from machine.config import MachineConfig
 from machine.engine import run_deciding, run_many
 from machine.program import Program
-from machine.simulator import RunResult
+from machine.results import RunResult
 
 
 def run_all(program: Program, memories: Sequence[Sequence[int]],

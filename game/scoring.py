@@ -58,7 +58,7 @@ from machine.config import MachineConfig
 from machine.identity import content_hash
 from machine.loader import load_program
 from machine.program import Program, ProgramError
-from machine.simulator import Fault
+from machine.results import Fault
 
 if TYPE_CHECKING:
     import numpy as np

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from machine.files import InputFileError, read_capped
 from machine.program import Problem, Program, ProgramError
-from machine.simulator import check_memory
+from machine.results import check_memory
 from machine.takehome_json import decode_json_text, describe, program_from_json_text
 
 MAX_PROGRAM_BYTES = 32 * 1024 * 1024

@@ -27,7 +27,8 @@ from typing import Any, TextIO
 from machine.config import TAKEHOME, MachineConfig
 from machine.isa import Engine, SlotFault
 from machine.program import Bundle, Program
-from machine.simulator import CoreStatus, Fault, RunResult, Simulator
+from machine.results import CoreStatus, Fault, RunResult
+from machine.simulator import Simulator
 from machine.vasm import format_slot
 
 Event = dict[str, Any]

@@ -30,7 +30,7 @@ from machine.loader import (
     read_program_text,
 )
 from machine.program import Program, ProgramError, check
-from machine.simulator import Fault, RunResult
+from machine.results import Fault, RunResult
 from machine.takehome_json import program_to_json_text
 from machine.vasm import format_program, parse
 

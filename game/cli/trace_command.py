@@ -33,7 +33,7 @@ from game.paths import NotAFileToReplace, replaceable
 from machine.config import TAKEHOME, MachineConfig
 from machine.loader import MemoryFileError, load_memory, load_program
 from machine.program import Program, ProgramError, check
-from machine.simulator import RunResult
+from machine.results import RunResult
 from machine.trace import write_trace
 
 

@@ -18,7 +18,8 @@ from enum import Enum
 from machine.config import MachineConfig
 from machine.isa import Engine
 from machine.program import Bundle, Program
-from machine.simulator import CoreStatus, Fault, Simulator, StepRecord
+from machine.results import CoreStatus, Fault
+from machine.simulator import Simulator, StepRecord
 
 CHECKPOINT_EVERY = 256
 MAX_CHECKPOINTS = 64

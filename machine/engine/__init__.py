@@ -29,7 +29,7 @@ from machine.engine.compile import Unsupported, shape_of
 from machine.engine.run import Runner
 from machine.engine.steps import Batch
 from machine.program import Program, check
-from machine.simulator import RunResult, as_words, check_memory, run_program
+from machine.results import RunResult, as_words, check_memory
 
 BATCH_LIMIT = 256
 """Seeds per batch at most: beyond this a batch costs memory and gains nothing."""
@@ -113,6 +113,8 @@ def _run_many(program: Program, images: list[Sequence[int]], config: MachineConf
 
 def _on_reference(program: Program, images: list[Sequence[int]], config: MachineConfig,
                   decisive: int) -> list[RunResult | None]:
+    from machine.simulator import run_program  # programs the engine does not take
+
     first = [run_program(program, image, config) for image in images[:decisive]]
     if any(result.ran_away for result in first):
         return [*first, *[None] * (len(images) - len(first))]

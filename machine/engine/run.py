@@ -11,6 +11,7 @@ finishes its run on the reference.
 from __future__ import annotations
 
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,7 +19,10 @@ from machine.config import MachineConfig
 from machine.engine.compile import Block, Compiler, Shape, make_block
 from machine.engine.steps import Batch, BundleFault
 from machine.program import Program
-from machine.simulator import CoreStatus, RunResult, Simulator
+from machine.results import CoreStatus, RunResult
+
+if TYPE_CHECKING:
+    from machine.simulator import Simulator
 
 
 class Referee:
@@ -33,6 +37,8 @@ class Referee:
     def _load(self, batch: Batch, column: int, pc: int) -> Simulator:
         memory = batch.column_memory(column)
         if self._simulator is None:
+            from machine.simulator import Simulator  # only when a seed may fault
+
             self._simulator = Simulator(self.program, memory, self.config)
         simulator = self._simulator
         simulator.memory = memory

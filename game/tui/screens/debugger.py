@@ -35,7 +35,7 @@ from game.tui.widgets.footer import GameFooter
 from game.tui.widgets.slot_usage import SlotUsage
 from game.tui.widgets.word_grid import Block, WordGrid, blocks_covering, runs_of
 from machine.isa import Engine
-from machine.simulator import CoreStatus
+from machine.results import CoreStatus
 
 if TYPE_CHECKING:
     from game.debug_target import DebugTarget

@@ -56,7 +56,7 @@ from machine.simulator import Simulator
 if TYPE_CHECKING:
     from game.pack import Puzzle
     from machine.program import Program
-    from machine.simulator import RunResult
+    from machine.results import RunResult
 
 T = TypeVar("T")
 
