@@ -18,6 +18,9 @@ from machine.text import described
 
 
 class CoreStatus(Enum):
+    """A core's state between cycles: a paused core goes on when the run is resumed (the
+    debugger's pause slots), a stopped one has halted."""
+
     RUNNING = "running"
     PAUSED = "paused"
     STOPPED = "stopped"
