@@ -9,8 +9,9 @@ point. Byte-identical files are recognised without being parsed. A failure is
 not shared, since its message names its file: each such file is validated on
 its own (failures are few).
 
-`jobs` > 1 runs the validations in a process pool, while the files are still
-being read. `Remembered` keeps the share keys that passed in earlier builds,
+`jobs` > 1 runs the validations in a process pool, a batch of files at a time
+(`batch_size`), while the files are still being read; each outcome is reported as
+soon as it is known. `Remembered` keeps the share keys that passed in earlier builds,
 with their scores, for the same puzzle, pack file and code: such files are
 not run again. It lives in the user's cache folder (`cache_home`), not the
 data folder: deleting it costs only time.
@@ -55,60 +56,104 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+MAX_BATCH = 16
+"""Files sent to a worker at once at most: one message each way per batch, not per file
+(a thousand small solutions spent about 0.2 s of CPU on messages alone)."""
+
+
+def batch_size(files: int, jobs: int) -> int:
+    """Files per batch: enough for eight batches a worker, so that they share the work out
+    evenly to the end, and one at a time without workers."""
+    return 1 if jobs <= 1 else max(1, min(MAX_BATCH, files // (jobs * 8)))
+
+
 def measure_all(entry: PuzzleEntry, files: Sequence[Path], measure: Measure, jobs: int = 1,
                 progress: Progress | None = None,
                 remembered: Remembered | None = None) -> list[Outcome]:
     """Each file's outcome, in the order of `files`; `progress` is called once per file
-    when its outcome is known. BuildError (a broken reference) ends it."""
+    when its outcome is known, as soon as it is (while the files are still being read).
+    BuildError (a broken reference) ends it."""
     outcomes: dict[int, Outcome] = {}
     heads: dict[str, int] = {}
+    """The file validated for each share key."""
     followers: dict[int, list[int]] = {}
+    """By head still being validated, the files of its share key that wait for it."""
     known: dict[str, Point] = {}
     """Share keys that passed in an earlier build."""
     keys = _ShareKeys(entry)
+    size = batch_size(len(files), jobs)
+    runner = _runner(entry, measure, jobs)
+    finished: queue.SimpleQueue[tuple[list[int], Future[list[Outcome]]]] = queue.SimpleQueue()
+    waiting = 0
+    batch: list[int] = []
 
     def settle(index: int, outcome: Outcome) -> None:
         outcomes[index] = outcome
         if progress is not None:
             progress(files[index])
 
-    runner = _runner(entry, measure, jobs)
-    finished: queue.SimpleQueue[tuple[int, Future[Outcome]]] = queue.SimpleQueue()
-    waiting = 0
-
     def start(index: int) -> None:
+        batch.append(index)
+        if len(batch) >= size:
+            send()
+
+    def send() -> None:
+        nonlocal waiting, batch
+        if batch:
+            sent, batch = batch, []
+            waiting += 1
+            future = runner.submit(_measure_each, [files[index] for index in sent])
+            future.add_done_callback(lambda done: finished.put((sent, done)))
+
+    def follow(index: int, outcome: Outcome) -> None:
+        """A file of the head's share key: a pass is shared, a failure is not."""
+        if isinstance(outcome, Point):
+            settle(index, outcome)
+        else:
+            start(index)
+
+    def receive(block: bool) -> bool:
+        """Settles one finished batch, and the files that waited for it; False when none
+        has finished (without `block`)."""
         nonlocal waiting
-        waiting += 1
-        future = runner.submit(_measure_one, files[index])
-        future.add_done_callback(lambda done: finished.put((index, done)))
+        try:
+            sent, future = finished.get(block=block)
+        except queue.Empty:
+            return False
+        waiting -= 1
+        for index, outcome in zip(sent, future.result(), strict=True):
+            settle(index, outcome)
+            for follower in followers.pop(index, []):
+                follow(follower, outcome)
+        return True
 
     try:
         for index, path in enumerate(files):
             key, program = keys.of(path)
             if key is not None and key in heads:
-                followers[heads[key]].append(index)
-                continue
-            if key is not None and key not in known and remembered and program:
-                point = remembered.get(key, program)
-                if point is not None:
-                    known[key] = point
-            if key is not None and key in known:
-                settle(index, known[key])
-                continue
-            if key is not None:
-                heads[key] = index
-                followers[index] = []
-            start(index)
-        while waiting:
-            index, future = finished.get()
-            waiting -= 1
-            outcome = future.result()
-            settle(index, outcome)
-            for follower in followers.pop(index, []):
-                if isinstance(outcome, Point):
-                    settle(follower, outcome)
+                head = heads[key]
+                if head in followers:
+                    followers[head].append(index)
                 else:
-                    start(follower)
+                    follow(index, outcomes[head])
+            else:
+                if key is not None and key not in known and remembered and program:
+                    point = remembered.get(key, program)
+                    if point is not None:
+                        known[key] = point
+                if key is not None and key in known:
+                    settle(index, known[key])
+                else:
+                    if key is not None:
+                        heads[key] = index
+                        followers[index] = []
+                    start(index)
+            while receive(block=False):
+                pass
+        send()
+        while waiting:
+            receive(block=True)
+            send()
     finally:
         runner.shutdown(cancel_futures=True)
     if remembered is not None:
@@ -153,13 +198,16 @@ def _start(entry: PuzzleEntry, measure: Measure) -> None:
     _worker = (entry, measure)
 
 
-def _measure_one(path: Path) -> Outcome:
+def _measure_each(paths: list[Path]) -> list[Outcome]:
     assert _worker is not None
     entry, measure = _worker
-    try:
-        return measure(entry, path)
-    except InvalidSolution as error:
-        return str(error)
+    outcomes: list[Outcome] = []
+    for path in paths:
+        try:
+            outcomes.append(measure(entry, path))
+        except InvalidSolution as error:
+            outcomes.append(str(error))
+    return outcomes
 
 
 class _Here(Executor):

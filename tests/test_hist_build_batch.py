@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from game.batch_validation import Remembered
+import game.batch_validation
+from game.batch_validation import MAX_BATCH, Remembered, batch_size
 from game.catalog import Catalog, PuzzleEntry
 from game.cli import main, progress_bar
 from game.cli.progress_bar import ProgressBar
@@ -93,6 +94,44 @@ def test_two_jobs_give_exactly_the_build_one_job_gives(entry, tmp_path):
     assert (pooled.counted, pooled.skipped, pooled.duplicates) \
         == (alone.counted, alone.skipped, alone.duplicates)
     assert len(alone.counted) == 6 and len(alone.skipped) == 2 and len(alone.duplicates) == 1
+
+
+def test_batches_of_files_give_exactly_the_build_one_job_gives(entry, tmp_path, monkeypatch):
+    # Three files a message: a copy waits for its head in another batch, the second file
+    # of a failing program runs in a later one.
+    wrong = SOLUTION.replace("# cycles: 24", "# cycles: 2")
+    files = [write(tmp_path, f"v{n}.vasm", variant(n)) for n in range(5)]
+    files[1:1] = [write(tmp_path, "wrong-a.vasm", wrong)]
+    files += [write(tmp_path, "copy.vasm", variant(0)), write(tmp_path, "wrong-b.vasm", wrong)]
+    alone = build_histogram(entry, files, jobs=1)
+    monkeypatch.setattr(game.batch_validation, "batch_size", lambda files, jobs: 3)
+    batched = build_histogram(entry, files, jobs=2)
+    assert batched.histogram.to_text() == alone.histogram.to_text()
+    assert (batched.counted, batched.skipped, batched.duplicates) \
+        == (alone.counted, alone.skipped, alone.duplicates)
+    assert len(alone.counted) == 5 and len(alone.skipped) == 2 and len(alone.duplicates) == 1
+
+
+def test_batches_spread_a_small_build_over_every_worker():
+    assert batch_size(9, 2) == 1
+    assert batch_size(100, 2) == 6
+    assert batch_size(100_000, 2) == MAX_BATCH
+    assert batch_size(100_000, 1) == 1
+
+
+def test_progress_is_reported_while_the_files_are_still_being_read(entry, tmp_path,
+                                                                  monkeypatch):
+    files = [write(tmp_path, f"v{n}.vasm", variant(n)) for n in range(4)]
+    events = []
+    read = game.batch_validation._ShareKeys.of
+
+    def reading(keys, path):  # type: ignore[no-untyped-def]
+        events.append(f"read {path.name}")
+        return read(keys, path)
+
+    monkeypatch.setattr(game.batch_validation._ShareKeys, "of", reading)
+    build_histogram(entry, files, progress=lambda path: events.append(f"done {path.name}"))
+    assert events.index("done v0.vasm") < events.index("read v3.vasm")
 
 
 def never(_entry: PuzzleEntry, path: Path) -> Point:
