@@ -391,8 +391,9 @@ def test_hist_url_shows_the_boards_histogram_and_its_count(board: Server) -> Non
     assert shown["metrics"]["cycles"]["counts"] == served["metrics"]["cycles"]["counts"]
     done = vliw("hist", DIGITS, "--url", board.url, "--width", "60")
     assert done.returncode == 0, done.stderr
+    count = served["solutions"]
     assert f"instructions ({served['metrics']['instructions']['scale']} scale, " \
-           f"{served['solutions']} recorded solutions)" in done.stdout
+           f"{count} recorded solution{'s' * (count != 1)})" in done.stdout
     assert fetch_histogram(board.url, DIGITS).puzzle == DIGITS
     with pytest.raises(BoardError, match="not JSON"), garbling_server() as url:
         fetch_histogram(url, DIGITS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import machine.identity
 from game import histogram as hist
 from game.histogram import (
     LOG_GRIDS,
@@ -21,6 +23,7 @@ from game.histogram import (
     Position,
     Scale,
     bucket_edges,
+    canonical_form,
     content_hash,
     from_json,
     pareto_front,
@@ -301,6 +304,24 @@ def test_anything_that_can_change_a_run_changes_the_identity() -> None:
     ]
     hashes = {content_hash(p) for p in variants}
     assert base not in hashes and len(hashes) == len(variants)
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 1 << 16])
+def test_the_identity_is_the_sha256_of_the_take_home_json_without_debug_slots(
+        piece: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recomputed from the take-home form as anyone would, whatever pieces the text is
+    # hashed in (`machine.identity.PIECE_BUNDLES`).
+    monkeypatch.setattr(machine.identity, "PIECE_BUNDLES", piece)
+    debug = Slot(Engine.DEBUG, "compare", (3, [0, 3, "idx"]))
+    bundles = [Bundle.of(LOAD), Bundle.of(ADD, debug, HALT), Bundle.of(debug), Bundle.of(LOAD),
+               Bundle.of(Slot(Engine.LOAD, "const", (2, 9)))]
+    form = json.dumps([{"load": [["const", 1, 7]]},
+                       {"alu": [["+", 3, 1, 2]], "flow": [["halt"]]},
+                       {},
+                       {"load": [["const", 1, 7]]},
+                       {"load": [["const", 2, 9]]}], separators=(",", ":"))
+    assert canonical_form(program(*bundles)) == form
+    assert content_hash(program(*bundles)) == hashlib.sha256(form.encode()).hexdigest()
 
 
 def test_spanning_widens_the_buckets_but_counts_only_the_solutions() -> None:
