@@ -21,12 +21,12 @@ import argparse
 import dataclasses
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from child_usage import child_usage
 
 import game
 from game.catalog import Catalog
@@ -67,14 +67,7 @@ def engine_table(cycles: int) -> None:
 
 def timed(command: list[str]) -> str:
     """Wall and CPU seconds and peak resident MB of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=False, cwd=CODE,
-                   env={**os.environ, "PYTHONPATH": str(CODE)})
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return f"{wall:7.1f} s wall {cpu:7.1f} s CPU {after.ru_maxrss / 1024:6.0f} MB peak"
+    return str(child_usage(command, cwd=CODE, env={**os.environ, "PYTHONPATH": str(CODE)}))
 
 
 def commands() -> None:
