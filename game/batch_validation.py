@@ -73,95 +73,115 @@ def measure_all(entry: PuzzleEntry, files: Sequence[Path], measure: Measure, job
     """Each file's outcome, in the order of `files`; `progress` is called once per file
     when its outcome is known, as soon as it is (while the files are still being read).
     BuildError (a broken reference) ends it."""
-    outcomes: dict[int, Outcome] = {}
-    heads: dict[str, int] = {}
-    """The file validated for each share key."""
-    followers: dict[int, list[int]] = {}
-    """By head still being validated, the files of its share key that wait for it."""
-    known: dict[str, Point] = {}
-    """Share keys that passed in an earlier build."""
-    keys = _ShareKeys(entry)
-    size = batch_size(len(files), jobs)
     runner = _runner(entry, measure, jobs)
-    finished: queue.SimpleQueue[tuple[list[int], Future[list[Outcome]]]] = queue.SimpleQueue()
-    waiting = 0
-    batch: list[int] = []
-
-    def settle(index: int, outcome: Outcome) -> None:
-        outcomes[index] = outcome
-        if progress is not None:
-            progress(files[index])
-
-    def start(index: int) -> None:
-        batch.append(index)
-        if len(batch) >= size:
-            send()
-
-    def send() -> None:
-        nonlocal waiting, batch
-        if batch:
-            sent, batch = batch, []
-            waiting += 1
-            future = runner.submit(_measure_each, [files[index] for index in sent])
-            future.add_done_callback(lambda done: finished.put((sent, done)))
-
-    def follow(index: int, outcome: Outcome) -> None:
-        """A file of the head's share key: a pass is shared, a failure is not."""
-        if isinstance(outcome, Point):
-            settle(index, outcome)
-        else:
-            start(index)
-
-    def receive(block: bool) -> bool:
-        """Settles one finished batch, and the files that waited for it; False when none
-        has finished (without `block`)."""
-        nonlocal waiting
-        try:
-            sent, future = finished.get(block=block)
-        except queue.Empty:
-            return False
-        waiting -= 1
-        for index, outcome in zip(sent, future.result(), strict=True):
-            settle(index, outcome)
-            for follower in followers.pop(index, []):
-                follow(follower, outcome)
-        return True
-
     try:
-        for index, path in enumerate(files):
-            key, program = keys.of(path)
-            if key is not None and key in heads:
-                head = heads[key]
-                if head in followers:
-                    followers[head].append(index)
-                else:
-                    follow(index, outcomes[head])
-            else:
-                if key is not None and key not in known and remembered and program:
-                    point = remembered.get(key, program)
-                    if point is not None:
-                        known[key] = point
-                if key is not None and key in known:
-                    settle(index, known[key])
-                else:
-                    if key is not None:
-                        heads[key] = index
-                        followers[index] = []
-                    start(index)
-            while receive(block=False):
-                pass
-        send()
-        while waiting:
-            receive(block=True)
-            send()
+        build = _Build(entry, files, runner, batch_size(len(files), jobs), progress)
+        outcomes = build.run(remembered)
     finally:
         runner.shutdown(cancel_futures=True)
     if remembered is not None:
-        for key, index in heads.items():
+        for key, index in build.heads.items():
             outcome = outcomes[index]
             if isinstance(outcome, Point):
                 remembered.add(key, outcome)
-    return [outcomes[index] for index in range(len(files))]
+    return outcomes
+
+
+class _Build:
+    """The files of one build on their way to an outcome: read in order, each share key's
+    first file (its head) sent to the runner in batches, the others waiting for it."""
+
+    def __init__(self, entry: PuzzleEntry, files: Sequence[Path], runner: Executor,
+                 size: int, progress: Progress | None):
+        self.files = files
+        self.runner = runner
+        self.size = size
+        self.progress = progress
+        self.keys = _ShareKeys(entry)
+        self.outcomes: dict[int, Outcome] = {}
+        self.heads: dict[str, int] = {}
+        """The file validated for each share key."""
+        self.followers: dict[int, list[int]] = {}
+        """By head still being validated, the files of its share key that wait for it."""
+        self.batch: list[int] = []
+        """Files to validate, not yet sent."""
+        self.finished: queue.SimpleQueue[tuple[list[int], Future[list[Outcome]]]] = \
+            queue.SimpleQueue()
+        self.waiting = 0
+        """Batches sent whose outcomes are not settled yet."""
+
+    def run(self, remembered: Remembered | None) -> list[Outcome]:
+        known: dict[str, Point] = {}
+        """Share keys that passed in an earlier build."""
+        for index, path in enumerate(self.files):
+            self.place(index, path, known, remembered)
+            while self.receive(block=False):
+                pass
+        self.send()
+        while self.waiting:
+            self.receive(block=True)
+            self.send()
+        return [self.outcomes[index] for index in range(len(self.files))]
+
+    def place(self, index: int, path: Path, known: dict[str, Point],
+              remembered: Remembered | None) -> None:
+        """The file after its head, with its earlier pass, or to validate."""
+        key, program = self.keys.of(path)
+        if key is not None and key in self.heads:
+            self.follow(self.heads[key], index)
+            return
+        if key is not None and key not in known and remembered and program:
+            point = remembered.get(key, program)
+            if point is not None:
+                known[key] = point
+        if key is not None and key in known:
+            self.settle(index, known[key])
+            return
+        if key is not None:
+            self.heads[key] = index
+            self.followers[index] = []
+        self.start(index)
+
+    def settle(self, index: int, outcome: Outcome) -> None:
+        self.outcomes[index] = outcome
+        if self.progress is not None:
+            self.progress(self.files[index])
+
+    def start(self, index: int) -> None:
+        self.batch.append(index)
+        if len(self.batch) >= self.size:
+            self.send()
+
+    def send(self) -> None:
+        if self.batch:
+            sent, self.batch = self.batch, []
+            self.waiting += 1
+            future = self.runner.submit(_measure_each, [self.files[index] for index in sent])
+            future.add_done_callback(lambda done: self.finished.put((sent, done)))
+
+    def follow(self, head: int, index: int) -> None:
+        """A file of the head's share key: it waits for the head, takes its pass, or is
+        validated itself after a failure (whose message names the head's file)."""
+        if head in self.followers:
+            self.followers[head].append(index)
+        elif isinstance(self.outcomes[head], Point):
+            self.settle(index, self.outcomes[head])
+        else:
+            self.start(index)
+
+    def receive(self, block: bool) -> bool:
+        """Settles one finished batch, and the files that waited for it; False when none
+        has finished (without `block`)."""
+        try:
+            sent, future = self.finished.get(block=block)
+        except queue.Empty:
+            return False
+        self.waiting -= 1
+        for index, outcome in zip(sent, future.result(), strict=True):
+            self.settle(index, outcome)
+            for follower in self.followers.pop(index, []):
+                self.follow(index, follower)
+        return True
 
 
 class _ShareKeys:
