@@ -135,7 +135,7 @@ def _image(puzzle: Puzzle, placed: tuple[PlacedRegion, ...], seed: int,
 
     draws = Draws(random.Random(seed))
     given: dict[str, Sequence[int] | str] = {} if case is None else {**case.words, **case.fill}
-    memory = np.zeros(placed[-1].stop if placed else 0, dtype=np.uint32)
+    memory = np.zeros(memory_size(puzzle), dtype=np.uint32)
     by_name = {region.name: region for region in placed}
     for region, at in zip(puzzle.memory, placed, strict=True):
         if region.kind == "words":
