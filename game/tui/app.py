@@ -9,6 +9,7 @@ id, and `keymap.toml` in the data folder rebinds them (`game.tui.settings`).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from game.tui.commands import PuzzleCommands
 from game.tui.context import GameContext
 from game.tui.layout import HORIZONTAL_BREAKPOINTS
 from game.tui.screens.browser import BrowserScreen
+from game.tui.threads import run_workers_in_job_contexts
 
 YOUNG_COLLECTION_EVERY = 20_000
 """Objects made between two collections of the youngest generation (Python's default is
@@ -52,6 +54,7 @@ class VliwApp(App[None]):
 
     def on_load(self) -> None:
         gc.set_threshold(YOUNG_COLLECTION_EVERY, *self._thresholds[1:])
+        run_workers_in_job_contexts(asyncio.get_running_loop())
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._thresholds)  # as they were, for whatever runs after the game
