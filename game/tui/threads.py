@@ -24,7 +24,7 @@ Result = TypeVar("Result")
 class JobContextExecutor(ThreadPoolExecutor):
     """A thread pool that runs each job in a fresh, empty context."""
 
-    def submit(self, fn: Callable[Params, Result], /,  # type: ignore[override]
+    def submit(self, fn: Callable[Params, Result], /,
                *args: Params.args, **kwargs: Params.kwargs) -> Future[Result]:
         return super().submit(contextvars.Context().run, fn, *args, **kwargs)
 
