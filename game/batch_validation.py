@@ -75,8 +75,8 @@ def measure_all(entry: PuzzleEntry, files: Sequence[Path], measure: Measure, job
     BuildError (a broken reference) ends it."""
     runner = _runner(entry, measure, jobs)
     try:
-        build = _Build(entry, files, runner, batch_size(len(files), jobs), progress)
-        outcomes = build.run(remembered)
+        build = _Build(entry, files, runner, batch_size(len(files), jobs), progress, remembered)
+        outcomes = build.run()
     finally:
         runner.shutdown(cancel_futures=True)
     if remembered is not None:
@@ -92,12 +92,15 @@ class _Build:
     first file (its head) sent to the runner in batches, the others waiting for it."""
 
     def __init__(self, entry: PuzzleEntry, files: Sequence[Path], runner: Executor,
-                 size: int, progress: Progress | None):
+                 size: int, progress: Progress | None, remembered: Remembered | None):
         self.files = files
         self.runner = runner
         self.size = size
         self.progress = progress
+        self.remembered = remembered
         self.keys = _ShareKeys(entry)
+        self.known: dict[str, Point] = {}
+        """Share keys that passed in an earlier build."""
         self.outcomes: dict[int, Outcome] = {}
         self.heads: dict[str, int] = {}
         """The file validated for each share key."""
@@ -110,11 +113,9 @@ class _Build:
         self.waiting = 0
         """Batches sent whose outcomes are not settled yet."""
 
-    def run(self, remembered: Remembered | None) -> list[Outcome]:
-        known: dict[str, Point] = {}
-        """Share keys that passed in an earlier build."""
+    def run(self) -> list[Outcome]:
         for index, path in enumerate(self.files):
-            self.place(index, path, known, remembered)
+            self.place(index, path)
             while self.receive(block=False):
                 pass
         self.send()
@@ -123,19 +124,18 @@ class _Build:
             self.send()
         return [self.outcomes[index] for index in range(len(self.files))]
 
-    def place(self, index: int, path: Path, known: dict[str, Point],
-              remembered: Remembered | None) -> None:
+    def place(self, index: int, path: Path) -> None:
         """The file after its head, with its earlier pass, or to validate."""
         key, program = self.keys.of(path)
         if key is not None and key in self.heads:
             self.follow(self.heads[key], index)
             return
-        if key is not None and key not in known and remembered and program:
-            point = remembered.get(key, program)
+        if key is not None and key not in self.known and self.remembered and program:
+            point = self.remembered.get(key, program)
             if point is not None:
-                known[key] = point
-        if key is not None and key in known:
-            self.settle(index, known[key])
+                self.known[key] = point
+        if key is not None and key in self.known:
+            self.settle(index, self.known[key])
             return
         if key is not None:
             self.heads[key] = index
