@@ -4,13 +4,14 @@ happens before its first frame, and what it shows is what it showed when it did.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets._footer import FooterKey
@@ -194,3 +195,34 @@ async def test_the_footer_rebuilds_its_keys_only_when_what_they_show_changes() -
         screen.refresh_bindings()
         await pilot.pause()
         assert not step_key(footer).has_class("-disabled")
+
+
+@run_async
+async def test_each_footer_key_is_styled_once_and_follows_the_footers_compact(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = KeysApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        styled: dict[int, int] = {}
+        apply = app.stylesheet.apply
+
+        def counting_apply(node: DOMNode, **options: Any) -> None:
+            if isinstance(node, FooterKey):
+                styled[id(node)] = styled.get(id(node), 0) + 1
+            apply(node, **options)
+
+        monkeypatch.setattr(app.stylesheet, "apply", counting_apply)
+        screen = app.screen
+        assert isinstance(screen, KeysScreen)
+        footer = screen.query_one(GameFooter)
+        screen.ready = True  # the step key changes: the keys are built again
+        screen.refresh_bindings()
+        await pilot.pause()
+        keys = list(footer.query(FooterKey))
+        assert keys and sorted(styled) == sorted(id(key) for key in keys)
+        assert set(styled.values()) == {1}
+        assert not any(key.compact or key.has_class("-compact") for key in keys)
+
+        footer.compact = True
+        await pilot.pause()
+        assert all(key.has_class("-compact") for key in keys if key.action != "command_palette")

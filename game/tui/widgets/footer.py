@@ -42,6 +42,12 @@ class GameFooter(Footer):
     def compose(self) -> ComposeResult:
         self._shown = self._keys_to_show()
         widgets = list(super().compose())
+        for widget in widgets:
+            if isinstance(widget, FooterKey):
+                # A key starts compact and is made wide again when mounted (Footer binds
+                # its `compact` to ours): two changes of class, each styling the key
+                # again. Made with ours, it is styled once.
+                widget.set_reactive(FooterKey.compact, self.compact)
         first = [w for action in FIRST_ACTIONS for w in widgets
                  if isinstance(w, FooterKey) and w.action == action]
         yield from first
