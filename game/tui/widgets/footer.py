@@ -44,10 +44,12 @@ class GameFooter(Footer):
         widgets = list(super().compose())
         for widget in widgets:
             if isinstance(widget, FooterKey):
-                # A key starts compact and is made wide again when mounted (Footer binds
-                # its `compact` to ours): two changes of class, each styling the key
-                # again. Made with ours, it is styled once.
-                widget.set_reactive(FooterKey.compact, self.compact)
+                # A key starts compact without the class that says so; mounted, it gets the
+                # class, then (bound to ours, as every key but the palette's is) loses it
+                # again: each change styles it again. Made as it will be, it is styled once.
+                compact = True if widget.has_class("-command-palette") else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
         first = [w for action in FIRST_ACTIONS for w in widgets
                  if isinstance(w, FooterKey) and w.action == action]
         yield from first
