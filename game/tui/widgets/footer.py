@@ -9,7 +9,9 @@ may have changed: on every focus change, every `refresh_bindings`. That is
 20 to 30 ms a time with a screen's dozen keys; opening the debugger set it off
 six times, where its keys change once (enabled when the session is ready).
 This one builds them again only when what it would show differs from what it
-shows.
+shows, and makes each key as it will be shown: Textual's keys start compact and
+are made wide once mounted, which styled each of them three times (a third of the
+styling of the debugger's screen).
 """
 
 from __future__ import annotations
