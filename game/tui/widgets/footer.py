@@ -10,8 +10,8 @@ may have changed: on every focus change, every `refresh_bindings`. That is
 six times, where its keys change once (enabled when the session is ready).
 This one builds them again only when what it would show differs from what it
 shows, and makes each key as it will be shown: Textual's keys start compact and
-are made wide once mounted, which styled each of them three times (a third of the
-styling of the debugger's screen).
+are made wide once mounted, which styled each of them three times; the two
+extra times were a third of the styling the debugger's screen costs when it opens.
 """
 
 from __future__ import annotations
