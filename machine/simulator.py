@@ -100,13 +100,6 @@ class _Context:
 _Decoded = tuple[bool, tuple[tuple[Semantics, tuple[Any, ...], Engine, int], ...]]
 
 
-def _decode(program: Program) -> list[_Decoded]:
-    """Each bundle's operations, decoded once per distinct bundle object (the parsers share
-    the bundle of a repeated line: the scalar starter's 147,734 are 817 objects), so that a
-    simulator is ready in a time that does not grow with the program's length."""
-    return program.per_bundle(_decode_bundle)
-
-
 def _decode_bundle(bundle: Bundle) -> _Decoded:
     ops = []
     for index, slot in enumerate(bundle.slots):
@@ -130,7 +123,11 @@ class Simulator:
         self.cores = [Core(i, [0] * config.scratch_size) for i in range(config.n_cores)]
         self.cycle = 0
         self.fault: Fault | None = None
-        self._decoded = _decode(program)
+        self._bundles = program.bundles
+        self._decoded: dict[int, _Decoded] = program.memo.setdefault("decoded bundles", {})
+        """Each bundle object's operations by id, decoded the first time it runs and kept
+        with the program: a simulator is ready at once whatever the program's length (a
+        debugger opened on the 147,734 bundles of the scalar starter may run ten)."""
 
     @property
     def running(self) -> bool:
@@ -151,28 +148,28 @@ class Simulator:
         """Each running core executes one bundle; None when nothing ran (or a fault)."""
         if not self.running:
             return None
-        active: list[Core] = []
+        active: list[tuple[Core, _Decoded]] = []
         for core in self.cores:
             if core.status is not CoreStatus.RUNNING:
                 continue
-            if core.pc >= len(self._decoded):
+            if core.pc >= len(self._bundles):
                 core.status = CoreStatus.STOPPED  # running off the end costs nothing
                 continue
-            active.append(core)
+            active.append((core, self._decode(core.pc)))
         if not active:
             return None
-        counted = any(self._decoded[core.pc][0] for core in active)
+        counted = any(costs_cycle for _, (costs_cycle, _) in active)
         if counted and self.cycle >= self.config.max_cycles:
-            first = next(c for c in active if self._decoded[c.pc][0])
+            first = next(core for core, (costs_cycle, _) in active if costs_cycle)
             self.fault = Fault(self.cycle, first.id, first.pc, None, None,
                                f"cycle limit of {self.config.max_cycles} reached")
             return None
 
         memory_writes: dict[int, int] = {}
         contexts: list[_Context] = []
-        for core in active:
+        for core, (_, operations) in active:
             ctx = _Context(core, self.memory, memory_writes, self.config.vlen, self.pausing)
-            for execute, args, engine, index in self._decoded[core.pc][1]:
+            for execute, args, engine, index in operations:
                 try:
                     execute(ctx, args)
                 except SlotFault as fault:
@@ -182,7 +179,7 @@ class Simulator:
 
         pcs: list[int | None] = [None] * len(self.cores)
         writes: list[dict[int, int]] = [{} for _ in self.cores]
-        for core, ctx in zip(active, contexts, strict=True):
+        for (core, _), ctx in zip(active, contexts, strict=True):
             pcs[core.id] = core.pc
             writes[core.id] = ctx.scratch_writes
             for addr, value in ctx.scratch_writes.items():
@@ -196,6 +193,13 @@ class Simulator:
         if counted:
             self.cycle += 1
         return record
+
+    def _decode(self, pc: int) -> _Decoded:
+        bundle = self._bundles[pc]
+        found = self._decoded.get(id(bundle))
+        if found is None:
+            found = self._decoded[id(bundle)] = _decode_bundle(bundle)
+        return found
 
     def run(self) -> RunResult:
         """Resume paused cores and step until no core runs (or a fault)."""

@@ -22,6 +22,7 @@ from game.tui.debug_session import COUNTED_ENGINES, DebugSession
 from game.tui.highlight import _LABELS_RE, defined_labels
 from game.tui.screens.debugger import DebuggerScreen
 from game.tui.widgets.footer import GameFooter
+from machine import simulator
 from machine.config import TAKEHOME
 from machine.loader import parse_program
 from machine.simulator import Simulator, StepRecord
@@ -73,7 +74,7 @@ def reference_after(steps: int) -> tuple[Simulator, StepRecord | None]:
     return reference, record
 
 
-def counting(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, *,
+def counting(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, *,
              static: bool = False) -> list[int]:
     """Count the calls of `owner.name` (one element: the count)."""
     calls = [0]
@@ -96,6 +97,7 @@ async def test_a_long_program_opens_having_run_and_counted_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     steps = counting(monkeypatch, Simulator, "step")
     counted = counting(monkeypatch, DebugSession, "_bundle_usage", static=True)
+    decoded = counting(monkeypatch, simulator, "_decode_bundle")
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = DebuggerScreen(long_target(), LONG)
@@ -105,8 +107,10 @@ async def test_a_long_program_opens_having_run_and_counted_nothing(
         assert status(screen).startswith("cycle 0 · step 0 · pc 0 · ready")
         assert steps == [0]
         assert counted == [0]
+        assert decoded == [0]  # a bundle is decoded when it first runs
 
         await pilot.press("s", "s", "s")
+        assert decoded == [3]
         reference, record = reference_after(3)
         assert status(screen).startswith("cycle 3 · step 3 · pc 3 · ready")
         assert state(screen.session.simulator) == state(reference)
